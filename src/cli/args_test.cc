@@ -1,0 +1,64 @@
+#include "cli/args.h"
+
+#include <gtest/gtest.h>
+
+namespace mkata::cli {
+
+TEST(ArgParser, ParsesFlagsOptionsAndRepeats) {
+  bool dry = false;
+  std::string config;
+  std::vector<std::string> runtimes;
+  ArgParser p("install", "x");
+  p.flag("dry-run", &dry, "");
+  p.option("config", &config, "FILE", "");
+  p.repeated("runtime", &runtimes, "RT", "");
+  auto r = p.parse({"--dry-run", "--config=/a.toml", "--runtime", "kata", "--runtime", "gvisor,crun"});
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(*r);
+  EXPECT_TRUE(dry);
+  EXPECT_EQ(config, "/a.toml");
+  EXPECT_EQ(runtimes, (std::vector<std::string>{"kata", "gvisor", "crun"}));
+}
+
+TEST(ArgParser, RejectsUnknownOptionWithHint) {
+  ArgParser p("check", "x");
+  auto r = p.parse({"--frobnicate"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "check: unknown option '--frobnicate'");
+  EXPECT_EQ(r.error().hint(), "see 'mkata check --help'");
+  EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
+}
+
+TEST(ArgParser, RejectsValueOutsideChoices) {
+  std::vector<std::string> runtimes;
+  ArgParser p("check", "x");
+  p.repeated("require", &runtimes, "RT", "");
+  p.choices("require", {"runc", "crun", "gvisor", "kata"});
+  auto r = p.parse({"--require", "docker"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "check: invalid value 'docker' for --require (accepted: runc, crun, gvisor, kata)");
+}
+
+TEST(ArgParser, MissingValue) {
+  std::string config;
+  ArgParser p("install", "x");
+  p.option("config", &config, "FILE", "");
+  auto r = p.parse({"--config"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "install: option '--config' needs a value (FILE)");
+}
+
+TEST(ArgParser, PositionalsOnlyWhenDeclared) {
+  ArgParser p("check", "x");
+  auto r = p.parse({"extra"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "check: unexpected argument 'extra'");
+  std::vector<std::string> pos;
+  ArgParser q("images", "x");
+  q.positionals(&pos, "build|import");
+  ASSERT_TRUE(q.parse({"build"}));
+  EXPECT_EQ(pos, (std::vector<std::string>{"build"}));
+}
+
+}  // namespace mkata::cli

@@ -1,0 +1,43 @@
+// Reading and writing files without ever losing data. Config edits go through
+// write_file_atomic(): a temp file in the same directory, fsync, rename over the target, fsync of
+// the directory. A crash or a failed write at any point leaves either the old or the new file,
+// never a mix. backup_file() keeps the previous bytes beside the original.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+
+namespace mkata {
+
+/// Reads a whole file. Error: "read <path>: <strerror>".
+Result<std::string> read_file(const std::string& path);
+
+/// True when path exists (any type, links not followed).
+bool path_exists(const std::string& path);
+
+/// Writes content to path atomically. The new file gets `mode` when given, otherwise the mode of
+/// the file it replaces (0644 for a new file). Parent directories are NOT created. On failure the
+/// old file is untouched and the temp file removed. Error: "write <path>: <strerror>".
+Result<void> write_file_atomic(const std::string& path, const std::string& content,
+                               std::optional<mode_t> mode = std::nullopt);
+
+/// Copies path to "<path>.mkata-backup" (atomically, replacing an older backup) and returns the
+/// backup's path. Error when path cannot be read or the backup cannot be written.
+Result<std::string> backup_file(const std::string& path);
+
+/// Creates a directory and its parents (mode 0755 for new ones); ok if it exists.
+Result<void> make_directories(const std::string& path);
+
+namespace testing {
+/// Test seam: when set, write_file_atomic() calls it after writing this many bytes of the temp
+/// file and fails as if the disk were full (ENOSPC). Reset with nullopt.
+void fail_atomic_writes_after(std::optional<size_t> bytes);
+}  // namespace testing
+
+}  // namespace mkata

@@ -1,0 +1,20 @@
+// Small string helpers with no domain knowledge.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mkata {
+
+/// Splits on a separator; keeps empty fields.
+std::vector<std::string> split(std::string_view text, char separator);
+/// Removes leading and trailing ASCII whitespace.
+std::string trim(std::string_view text);
+/// Joins with a separator.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+/// True when text starts / ends with the affix.
+bool starts_with(std::string_view text, std::string_view prefix);
+bool ends_with(std::string_view text, std::string_view suffix);
+
+}  // namespace mkata

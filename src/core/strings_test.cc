@@ -1,0 +1,24 @@
+#include "core/strings.h"
+
+#include <gtest/gtest.h>
+
+namespace mkata {
+
+TEST(Strings, SplitKeepsEmptyFields) {
+  EXPECT_EQ(split("a,,b", ','), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_EQ(split("", ','), (std::vector<std::string>{""}));
+}
+
+TEST(Strings, TrimAndJoin) {
+  EXPECT_EQ(trim("  x y \n"), "x y");
+  EXPECT_EQ(trim(" \t"), "");
+  EXPECT_EQ(join({"a", "b", "c"}, ", "), "a, b, c");
+}
+
+TEST(Strings, Affixes) {
+  EXPECT_TRUE(starts_with("containerd", "contain"));
+  EXPECT_FALSE(starts_with("c", "contain"));
+  EXPECT_TRUE(ends_with("x.toml", ".toml"));
+}
+
+}  // namespace mkata
