@@ -99,10 +99,14 @@ HttpResponse run_autoscale_jobs(const AutoscaleJobs& jobs) {
   } catch (const std::system_error&) {
   }
   double slept = jobs.sleep_ms != 0 ? sleep_measured(jobs.sleep_ms) : 0;
-  if (prime_thread.joinable()) prime_thread.join();
-  else if (jobs.prime != 0) prime_job();
-  if (bloat_thread.joinable()) bloat_thread.join();
-  else if (jobs.bloat_mib != 0) bloat_job();
+  if (prime_thread.joinable())
+    prime_thread.join();
+  else if (jobs.prime != 0)
+    prime_job();
+  if (bloat_thread.joinable())
+    bloat_thread.join();
+  else if (jobs.bloat_mib != 0)
+    bloat_job();
 
   if (jobs.bloat_mib != 0 && !memory) return text_response(503, "bloat: " + bloat_error + "\n");
   HttpResponse response;

@@ -32,8 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case HttpParseStatus::kComplete:
       if (r.consumed == 0 || r.consumed > size || !inside(r.request.method, input) ||
-          !inside(r.request.target, input) ||
-          !inside(r.request.query, input) ||
+          !inside(r.request.target, input) || !inside(r.request.query, input) ||
           (!inside(r.request.path, input) && r.request.path != "/") || r.request.path.empty() ||
           r.request.path.front() != '/' || r.request.content_length > limits.max_body_bytes)
         std::abort();

@@ -38,8 +38,8 @@ std::string errno_text(const std::string& what, int err) {
 struct Connection {
   int fd = -1;
   std::uint64_t id = 0;
-  std::string in;        // bytes received and not yet consumed
-  std::string out;       // bytes to send
+  std::string in;   // bytes received and not yet consumed
+  std::string out;  // bytes to send
   std::size_t out_sent = 0;
   std::vector<std::shared_ptr<void>> holds;  // released once `out` is fully sent
   Clock::time_point deadline;
@@ -315,8 +315,8 @@ void Worker::start_job(Connection* c, const HttpRequest& request, std::string_vi
     --shared_.job_threads;
     c->busy = false;
     update_interest(c);
-    respond(c, text_response(503, "cannot start a thread for this request\n"),
-            c->busy_head_only, c->busy_close);
+    respond(c, text_response(503, "cannot start a thread for this request\n"), c->busy_head_only,
+            c->busy_close);
   }
 }
 
@@ -355,8 +355,8 @@ void Worker::respond(Connection* c, const HttpResponse& response, bool head_only
 // Sends what is queued. Returns false when the connection was closed.
 bool Worker::flush(Connection* c) {
   while (c->out_sent < c->out.size()) {
-    ssize_t n = ::send(c->fd, c->out.data() + c->out_sent, c->out.size() - c->out_sent,
-                       MSG_NOSIGNAL);
+    ssize_t n =
+        ::send(c->fd, c->out.data() + c->out_sent, c->out.size() - c->out_sent, MSG_NOSIGNAL);
     if (n > 0) {
       c->out_sent += static_cast<std::size_t>(n);
       c->deadline = now_ + shared_.options.write_timeout;
@@ -483,9 +483,9 @@ std::string HttpServer::start() {
     return errno_text("listen on " + where, err);
   }
   getsockname(fd, reinterpret_cast<sockaddr*>(&storage), &length);
-  bound_port_ = ntohs(storage.ss_family == AF_INET6
-                          ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
-                          : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
+  bound_port_ =
+      ntohs(storage.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port
+                                          : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
   shared_.listen_fd = fd;
   for (unsigned i = 0; i < std::max(1u, o.threads); ++i) {
     auto worker = std::make_unique<Worker>(shared_);

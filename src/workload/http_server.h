@@ -25,8 +25,8 @@ namespace mkata::workload {
 /// How a server listens and behaves.
 struct ServerOptions {
   std::string address = "0.0.0.0";  ///< IPv4 or IPv6 literal
-  std::uint16_t port = 8080;         ///< 0 picks a free port (see HttpServer::port())
-  unsigned threads = 1;              ///< event-loop threads
+  std::uint16_t port = 8080;        ///< 0 picks a free port (see HttpServer::port())
+  unsigned threads = 1;             ///< event-loop threads
   HttpParseLimits limits;
   std::chrono::milliseconds idle_timeout{60000};     ///< keep-alive with no request
   std::chrono::milliseconds request_timeout{10000};  ///< from a request's first byte to its end

@@ -15,8 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         result.jobs.bloat_mib > limits.max_bloat_mib)
       std::abort();
   } else {
-    if (result.error.find('\n') != std::string::npos || result.error.find('\r') != std::string::npos ||
-        result.jobs.any() || result.error.size() > 400)
+    if (result.error.find('\n') != std::string::npos ||
+        result.error.find('\r') != std::string::npos || result.jobs.any() ||
+        result.error.size() > 400)
       std::abort();
   }
   std::string decoded = mkata::workload::percent_decode(query);

@@ -23,8 +23,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-#define START_OR_FAIL(var, ...)          \
-  WorkloadProcess var(__VA_ARGS__);      \
+#define START_OR_FAIL(var, ...)     \
+  WorkloadProcess var(__VA_ARGS__); \
   ASSERT_TRUE(var.ok()) << var.error()
 
 TEST(Helloworld, AnswersEveryRoute) {
@@ -154,9 +154,9 @@ TEST(Autoscale, MalformedHttpNeverKillsTheServer) {
 }
 
 TEST(Autoscale, LimitsFromTheEnvironment) {
-  START_OR_FAIL(server, "autoscale",
-                {"AUTOSCALE_MAX_SLEEP_MS=50", "AUTOSCALE_MAX_PRIME=1000",
-                 "AUTOSCALE_MAX_BLOAT_MIB=2"});
+  START_OR_FAIL(
+      server, "autoscale",
+      {"AUTOSCALE_MAX_SLEEP_MS=50", "AUTOSCALE_MAX_PRIME=1000", "AUTOSCALE_MAX_BLOAT_MIB=2"});
   EXPECT_EQ(http_get(server.port(), "/?sleep=51").body,
             "invalid sleep value \"51\": expected a decimal whole number of milliseconds from 0 "
             "to 50\n");
@@ -179,14 +179,14 @@ TEST(Autoscale, ConcurrentRequestsOverlap) {
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::future<HttpReply>> replies;
   for (int i = 0; i < 50; ++i)
-    replies.push_back(std::async(std::launch::async, [&] {
-      return http_get(server.port(), "/?sleep=500&prime=1000");
-    }));
+    replies.push_back(std::async(
+        std::launch::async, [&] { return http_get(server.port(), "/?sleep=500&prime=1000"); }));
   for (auto& reply : replies) {
     HttpReply r = reply.get();
     EXPECT_EQ(r.status, 200) << r.error;
-    EXPECT_TRUE(std::regex_match(r.body, std::regex("The largest prime less than 1000 is 997\\.\n"
-                                                    "Slept for 5\\d\\d\\.\\d\\d milliseconds\\.\n")))
+    EXPECT_TRUE(
+        std::regex_match(r.body, std::regex("The largest prime less than 1000 is 997\\.\n"
+                                            "Slept for 5\\d\\d\\.\\d\\d milliseconds\\.\n")))
         << r.body;
   }
   // 50 sequential sleeps would take 25 s.
@@ -219,7 +219,8 @@ TEST(Autoscale, SigtermFinishesTheRequestInFlightAndExitsZero) {
   EXPECT_FALSE(TestConnection(server.port()).connected()) << "no new connections after SIGTERM";
   HttpReply reply = in_flight.read_reply();
   EXPECT_EQ(reply.status, 200) << reply.error;
-  EXPECT_TRUE(std::regex_match(reply.body, std::regex("Slept for 15\\d\\d\\.\\d\\d milliseconds\\.\n")))
+  EXPECT_TRUE(
+      std::regex_match(reply.body, std::regex("Slept for 15\\d\\d\\.\\d\\d milliseconds\\.\n")))
       << reply.body;
   std::optional<int> status = server.child().wait_for(5s);
   ASSERT_TRUE(status.has_value()) << "still running after the request finished";
@@ -264,8 +265,8 @@ TEST(Workloads, PortInUseIsAClearError) {
   auto result = run({workload_binary("helloworld")}, options);
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->exit_code, 2);
-  EXPECT_EQ(result->err, "helloworld: error: listen on 127.0.0.1:" +
-                             std::to_string(server.port()) + ": Address already in use\n");
+  EXPECT_EQ(result->err, "helloworld: error: listen on 127.0.0.1:" + std::to_string(server.port()) +
+                             ": Address already in use\n");
 }
 
 TEST(Workloads, DefaultPortIs8080) {
@@ -344,6 +345,72 @@ TEST(Pause, ZombieCheckSeesAnUnreapedChild) {
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(zombie_children(getpid()), 1);
   waitpid(child, nullptr, 0);
+}
+
+// Runs argv as PID 1 of a new PID namespace (unshare, util-linux; a user namespace as well so it
+// works unprivileged) and returns the unshare process and the PID of argv[0] as this test sees
+// it; skips when namespaces are not available here.
+std::optional<std::pair<ChildProcess, pid_t>> start_as_pid1(std::vector<std::string> argv,
+                                                            std::vector<std::string> env) {
+  auto unshare = find_executable("unshare");
+  if (!unshare) return std::nullopt;
+  auto probe = run({*unshare, "--user", "--map-root-user", "--pid", "--fork", "true"});
+  if (!probe || !probe->ok()) return std::nullopt;
+  argv.insert(argv.begin(), {*unshare, "--user", "--map-root-user", "--pid", "--fork"});
+  SpawnOptions options;
+  options.env = std::move(env);
+  auto child = spawn(argv, options);
+  if (!child) return std::nullopt;
+  const std::string children = "/proc/" + std::to_string(child->pid()) + "/task/" +
+                               std::to_string(child->pid()) + "/children";
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream in(children);
+    pid_t pid = 0;
+    if (in >> pid && pid > 0) return std::make_pair(std::move(*child), pid);
+    std::this_thread::sleep_for(10ms);
+  }
+  child->stop(1s);
+  return std::nullopt;
+}
+
+TEST(Pid1, PauseExitsZeroOnSigtermAsPid1) {
+  auto started = start_as_pid1({workload_binary("pause")}, {});
+  if (!started) GTEST_SKIP() << "cannot create a PID namespace here (unshare --user --pid)";
+  auto& [unshare, pid] = *started;
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  std::optional<int> status = unshare.wait_for(5s);
+  ASSERT_TRUE(status.has_value()) << "pause as PID 1 ignored SIGTERM";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+}
+
+TEST(Pid1, AutoscaleFinishesTheRequestInFlightAsPid1) {
+  const std::uint16_t port = free_port();
+  auto started =
+      start_as_pid1({workload_binary("autoscale")},
+                    {"PORT=" + std::to_string(port), "WORKLOAD_LISTEN_ADDRESS=127.0.0.1"});
+  if (!started) GTEST_SKIP() << "cannot create a PID namespace here (unshare --user --pid)";
+  auto& [unshare, pid] = *started;
+  HttpReply health;
+  for (int i = 0; i < 200 && health.status != 200; ++i) {
+    std::this_thread::sleep_for(20ms);
+    health = http_get(port, "/healthz", 1s);
+  }
+  ASSERT_EQ(health.status, 200);
+  nlohmann::json info = nlohmann::json::parse(http_get(port, "/info").body);
+  EXPECT_EQ(info["pid"], 1);
+  TestConnection in_flight(port);
+  ASSERT_TRUE(in_flight.send("GET /?sleep=800 HTTP/1.1\r\n\r\n"));
+  std::this_thread::sleep_for(200ms);
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  HttpReply reply = in_flight.read_reply();
+  EXPECT_EQ(reply.status, 200) << reply.error;
+  EXPECT_TRUE(
+      std::regex_match(reply.body, std::regex("Slept for 8\\d\\d\\.\\d\\d milliseconds\\.\n")))
+      << reply.body;
+  std::optional<int> status = unshare.wait_for(5s);
+  ASSERT_TRUE(status.has_value()) << "autoscale as PID 1 did not exit";
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
 
 }  // namespace
