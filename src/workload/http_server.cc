@@ -71,11 +71,15 @@ class Worker {
     ev.data.ptr = &wake_tag_;
     if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0)
       return errno_text("create event loop", errno);
+    if (!watch_listener()) return errno_text("watch listening socket", errno);
+    return "";
+  }
+
+  bool watch_listener() {
+    epoll_event ev{};
     ev.events = EPOLLIN | EPOLLEXCLUSIVE;
     ev.data.ptr = &listen_tag_;
-    if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, shared_.listen_fd, &ev) != 0)
-      return errno_text("watch listening socket", errno);
-    return "";
+    return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, shared_.listen_fd, &ev) == 0;
   }
 
   void wake() {
@@ -118,6 +122,8 @@ class Worker {
   std::vector<std::unique_ptr<Connection>> closed_;  // freed after each event batch
   std::uint64_t next_id_ = 1;
   bool draining_ = false;
+  bool accept_paused_ = false;
+  Clock::time_point accept_paused_until_;
   Clock::time_point now_;
   std::time_t date_second_ = 0;
   char date_[32] = {};
@@ -152,6 +158,10 @@ void Worker::run() {
       finish_jobs();
       if (shared_.stopping.load() && !draining_) begin_drain();
     }
+    if (accept_paused_ && now_ >= accept_paused_until_ && !draining_) {
+      accept_paused_ = false;
+      watch_listener();
+    }
     if (now_ >= next_expiry) {
       expire();
       next_expiry = now_ + tick;
@@ -166,7 +176,14 @@ void Worker::accept_all() {
     int fd = accept4(shared_.listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;  // EAGAIN (another thread took it), EMFILE, or the socket was shut down
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors or memory: the pending connection stays queued and the socket stays
+        // readable, so stop watching it for a moment instead of spinning.
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, shared_.listen_fd, nullptr);
+        accept_paused_until_ = now_ + std::chrono::milliseconds(100);
+        accept_paused_ = true;
+      }
+      return;  // EAGAIN (another thread took it), or the socket was shut down
     }
     if (shared_.connections.load() >= shared_.options.max_connections) {
       ::close(fd);
@@ -209,7 +226,9 @@ void Worker::on_event(Connection* c, std::uint32_t events) {
 }
 
 void Worker::on_readable(Connection* c) {
-  if (c->busy || c->peer_closed) return;
+  // While a response is stuck in `out`, reading waits: a client that sends requests but never
+  // reads the answers cannot make the server buffer without bound.
+  if (c->busy || c->peer_closed || c->want_write) return;
   ssize_t n;
   do {
     n = ::recv(c->fd, read_buffer_.get(), kReadChunk, 0);
@@ -366,6 +385,7 @@ bool Worker::flush(Connection* c) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       if (!c->want_write) {
         c->want_write = true;
+        c->deadline = now_ + shared_.options.write_timeout;
         update_interest(c);
       }
       return true;
@@ -393,7 +413,8 @@ bool Worker::flush(Connection* c) {
 void Worker::update_interest(Connection* c) {
   if (!c->registered) return;
   epoll_event ev{};
-  ev.events = (c->busy || c->peer_closed ? 0u : EPOLLIN) | (c->want_write ? EPOLLOUT : 0u);
+  const bool read = !c->busy && !c->peer_closed && !c->want_write;
+  ev.events = (read ? EPOLLIN : 0u) | (c->want_write ? EPOLLOUT : 0u);
   ev.data.ptr = c;
   epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c->fd, &ev);
 }
