@@ -104,7 +104,7 @@ class Worker {
   void on_readable(Connection* c);
   void process(Connection* c, std::string_view data, bool data_is_in);
   void dispatch(Connection* c, const HttpRequest& request, std::string_view raw);
-  void start_job(Connection* c, const HttpRequest& request, std::string_view raw);
+  void start_job(Connection* c, std::string_view raw);
   bool flush(Connection* c);
   void finish_jobs();
   void begin_drain();
@@ -297,7 +297,7 @@ void Worker::dispatch(Connection* c, const HttpRequest& request, std::string_vie
     }
     c->busy_head_only = head_only;
     c->busy_close = close;
-    start_job(c, request, raw);
+    start_job(c, raw);
     return;
   }
   try {
@@ -308,8 +308,7 @@ void Worker::dispatch(Connection* c, const HttpRequest& request, std::string_vie
   }
 }
 
-void Worker::start_job(Connection* c, const HttpRequest& request, std::string_view raw) {
-  (void)request;
+void Worker::start_job(Connection* c, std::string_view raw) {
   ++shared_.blocking_in_flight;
   ++shared_.job_threads;
   c->busy = true;
