@@ -12,6 +12,11 @@
 
 namespace mkata::workload::testing {
 
+/// Starts a workload as `var` (a WorkloadProcess) and fails the test if it does not come up.
+#define START_OR_FAIL(var, ...)     \
+  WorkloadProcess var(__VA_ARGS__); \
+  ASSERT_TRUE(var.ok()) << var.error()
+
 /// Absolute path of a built workload binary ("helloworld", "autoscale", "pause").
 std::string workload_binary(const std::string& name);
 
