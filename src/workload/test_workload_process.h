@@ -25,7 +25,9 @@ class WorkloadProcess {
  public:
   /// Starts `name` with PORT set to a free port, WORKLOAD_LISTEN_ADDRESS=127.0.0.1 and the extra
   /// env entries, and waits up to 10 s for /healthz. On failure error() says why.
-  WorkloadProcess(const std::string& name, std::vector<std::string> env = {});
+  /// `prefix` runs before the binary (e.g. setpriv to change the user).
+  WorkloadProcess(const std::string& name, std::vector<std::string> env = {},
+                  std::vector<std::string> prefix = {});
   ~WorkloadProcess();
 
   bool ok() const { return error_.empty(); }

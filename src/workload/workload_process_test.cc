@@ -109,6 +109,25 @@ TEST(Helloworld, SigintExitsZero) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
 }
 
+TEST(Workloads, RunAsAnyUser) {
+  // The image decides the user; the binaries need nothing of it. As root, run as 65532 (the
+  // conventional "nonroot"); otherwise this test process already is a non-root user.
+  std::vector<std::string> prefix;
+  std::uint64_t uid = getuid();
+  if (uid == 0) {
+    auto setpriv = find_executable("setpriv");
+    if (!setpriv) GTEST_SKIP() << "setpriv (util-linux) not found to drop root";
+    prefix = {*setpriv, "--reuid=65532", "--regid=65532", "--clear-groups"};
+    uid = 65532;
+  }
+  for (const char* name : {"helloworld", "autoscale"}) {
+    START_OR_FAIL(server, name, {}, prefix);
+    nlohmann::json info = nlohmann::json::parse(http_get(server.port(), "/info").body);
+    EXPECT_EQ(info["uid"], uid) << name;
+    EXPECT_EQ(http_get(server.port(), "/?bloat=2&prime=100").status, 200) << name;
+  }
+}
+
 TEST(Workloads, PortHandling) {
   for (const char* name : {"helloworld", "autoscale"}) {
     for (const char* port : {"abc", "0", "65536", "-1", "80 "}) {
