@@ -5,7 +5,8 @@
 namespace mkata::host {
 namespace {
 
-using nlohmann::json;
+// ordered_json keeps the documented order: verdicts first, then the facts.
+using json = nlohmann::ordered_json;
 
 std::string pad(std::string text, size_t width) {
   if (text.size() < width) text.resize(width, ' ');

@@ -31,9 +31,15 @@ std::string kvm_provider(const KvmFacts& kvm) {
 void judge_kata_cpu(const HostFacts& facts, RuntimeVerdict& v) {
   const CpuInfo& cpu = facts.cpu;
   if (!cpu.virtualization_flag()) {
-    if (facts.kvm.usable()) {
+    if (facts.kvm.usable() && facts.kvm.module == "kvm_pvm") {
+      // PVM is KVM without VT-x/AMD-V: guests run paravirtualised and need a kernel built for it.
+      v.notes.push_back(
+          "the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by kvm_pvm, a "
+          "paravirtual KVM): it boots only guest kernels built with PVM guest support, which "
+          "Kata's stock guest kernel may lack; 'mkata validate' proves it either way");
+    } else if (facts.kvm.usable()) {
       v.notes.push_back("the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by " +
-                        kvm_provider(facts.kvm) + "): Kata can use it");
+                        kvm_provider(facts.kvm) + ")");
     } else if (cpu.hypervisor) {
       v.reasons.push_back(
           "CPU has no vmx or svm flag and this host is a VM (hypervisor flag): nested "
