@@ -15,7 +15,8 @@ std::string pad(std::string text, size_t width) {
 
 std::string verdict_line(const std::string& name, const RuntimeVerdict& v) {
   std::string line = pad(name, 8) + (v.usable ? "usable" : "not usable: ");
-  for (size_t i = 0; i < v.reasons.size(); ++i) line += (i ? "; " : "") + v.reasons[i];
+  // " | " because reasons may contain ";" themselves.
+  for (size_t i = 0; i < v.reasons.size(); ++i) line += (i ? " | " : "") + v.reasons[i];
   return line + "\n";
 }
 

@@ -30,6 +30,15 @@ TEST(CheckReport, TextStartsWithOneVerdictLinePerRuntimeThenKata) {
   EXPECT_NE(text.find("  installed (containerd config schema v2)\n"), std::string::npos);
 }
 
+TEST(CheckReport, SeveralReasonsShareTheVerdictLine) {
+  HostFacts facts = testing::probe_fixture(testing::fixture_dir("lab-vm-kvm-pvm"));
+  std::string text = render_check_text(facts, judge_runtimes(facts));
+  EXPECT_NE(text.find("\nkata    not usable: vhost_vsock is not available: no /dev/vhost-vsock and "
+                      "no vhost_vsock module loaded | Kata shim containerd-shim-kata-v2 is not "
+                      "installed\n"),
+            std::string::npos);
+}
+
 TEST(CheckReport, CapableKataUsesKataCheckWording) {
   HostFacts facts = testing::probe_fixture(testing::fixture_dir("intel-bare-metal-kvm"));
   std::string text = render_check_text(facts, judge_runtimes(facts));
