@@ -109,6 +109,20 @@ TEST(RuntimeVerdicts, WorkingKvmWithoutVmxFromAnotherModule) {
             "KVM module)");
 }
 
+TEST(RuntimeVerdicts, DeniedKvmWithoutVmxBlamesTheDeviceNotTheCpu) {
+  FixtureCopy host("lab-vm-kvm-pvm");
+  host.write("/dev/kvm", "denied character device 10:232, mode 0600, owner 0:0\n");
+  host.write("/fixture/uid", "65534\n");
+  RuntimeVerdict kata = judge_kata(host.probe());
+  EXPECT_EQ(kata.reasons,
+            (Strings{"/dev/kvm is not accessible to uid 65534: run as root or add the user to "
+                     "the kvm group",
+                     kNoVsock, kNoKataShim}));
+  EXPECT_EQ(kata.notes[0],
+            "the CPU shows no vmx or svm flag, yet /dev/kvm exists (provided by kvm_pvm); "
+            "whether it works is not known");
+}
+
 TEST(RuntimeVerdicts, CreateVmBusyNamesTheOtherHypervisor) {
   FixtureCopy host("intel-bare-metal-kvm");
   host.write("/fixture/kvm-ioctls", "api_version=12\ncreate_vm=EBUSY\n");
