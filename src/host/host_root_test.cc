@@ -59,7 +59,8 @@ TEST(HostRoot, LiveHostSeesRealFilesAndDevices) {
   DeviceNode null = root->device("/dev/null");
   EXPECT_TRUE(null.exists);
   EXPECT_TRUE(null.accessible);
-  EXPECT_EQ(null.detail, "character device 1:3, mode 0666, owner 0:0");
+  // The owner is whatever this machine says; major:minor and mode are fixed by the kernel.
+  EXPECT_EQ(null.detail.substr(0, 39), "character device 1:3, mode 0666, owner ");
   EXPECT_EQ(root->device("/proc/cpuinfo").detail, "not a character device");
   EXPECT_TRUE(root->is_executable("/bin/sh"));
   EXPECT_FALSE(root->is_executable("/proc/cpuinfo"));
