@@ -175,9 +175,11 @@ TEST(CheckCommand, FastEnough) {
                                                            start).count());
   }
   std::sort(ms.begin(), ms.end());
-  std::cout << "mkata check --json: median " << ms[5] << " ms, max " << ms.back() << " ms\n";
-  // The target is well under 100 ms; the bound leaves room for a machine shared with builds.
-  EXPECT_LT(ms[5], 250.0);
+  std::cout << "mkata check --json: min " << ms[0] << " ms, median " << ms[5] << " ms, max "
+            << ms.back() << " ms\n";
+  // The fastest run is the program's own cost; on a machine shared with builds the others add
+  // scheduling noise (the median reached 160 ms at load 15 on 2 cores, the minimum stayed ~55).
+  EXPECT_LT(ms[0], 100.0);
 }
 
 }  // namespace
