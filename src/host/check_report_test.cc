@@ -63,6 +63,8 @@ TEST(CheckReport, JsonFollowsTheDocumentedSchema) {
                                    "Kata shim containerd-shim-kata-v2 is not installed"}));
   EXPECT_EQ(doc["kata_check"], "System is not capable of running Kata Containers");
   const auto& host = doc["host"];
+  EXPECT_EQ(host["os"]["pretty_name"], "Debian GNU/Linux 12 (bookworm)");
+  EXPECT_EQ(host["os"]["id"], "debian");
   EXPECT_EQ(host["cpu"]["flags"]["hypervisor"], true);
   EXPECT_EQ(host["cpu"]["flags"]["svm"], false);
   EXPECT_EQ(host["kvm"]["usable"], true);
