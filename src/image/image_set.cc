@@ -102,7 +102,7 @@ Result<std::vector<BuiltImage>> build_image_set(const ImageSetOptions& options) 
   std::vector<BuiltImage> images;
   for (const auto& name : kWorkloadNames) {
     auto built = build_one(name, workload_dir, options.out_dir);
-    if (!built) return fail(built.error().wrap("build image " + name));
+    if (!built) return fail(built.error().wrap("build images: " + name));
     images.push_back(std::move(*built));
   }
   return images;

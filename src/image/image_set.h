@@ -62,7 +62,8 @@ struct BuiltImage {
 Result<ImageSpec> workload_image_spec(const std::string& name, const std::string& binary);
 
 /// Builds the three archives from the binaries and writes them atomically to out_dir. Same
-/// binaries → byte-identical archives. Errors name the image: "build image helloworld: ...".
+/// binaries → byte-identical archives. Errors: "build images: <what>", naming the image when one
+/// fails ("build images: helloworld: ...").
 Result<std::vector<BuiltImage>> build_image_set(const ImageSetOptions& options);
 
 /// Describes the three archives already in dir (reads index.json, the manifest and the config of

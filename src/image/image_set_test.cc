@@ -127,7 +127,7 @@ TEST(ImageSet, DynamicBinaryIsRefused) {
   }
   auto built = build_image_set({.workload_dir = tmp / "bin", .out_dir = tmp / "out"});
   ASSERT_FALSE(built);
-  EXPECT_EQ(built.error().message(), "build image helloworld: " + tmp / "bin/helloworld" +
+  EXPECT_EQ(built.error().message(), "build images: helloworld: " + tmp / "bin/helloworld" +
                                          " is not a static x86-64 executable: dynamically linked "
                                          "(has an ELF interpreter)");
   EXPECT_FALSE(std::filesystem::exists(tmp / "out/helloworld.oci.tar"));
