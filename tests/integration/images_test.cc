@@ -5,7 +5,11 @@
 // containerd. Also drives the `mkata images` CLI end to end (output, exit codes).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <optional>
+#include <sstream>
 
 #include "core/files.h"
 #include "core/process.h"
@@ -29,7 +33,11 @@ Result<std::string> workload_dir(const test::TempDir& tmp, bool* real) {
   *real = image::find_workload_dir(std::vector<std::string>{built}).has_value();
   if (*real) return built;
   std::filesystem::create_directories(tmp / "bin");
-  auto src = write_file_atomic(tmp / "stub.c", "int main(void) { return 0; }\n");
+  // Behaves like pause: waits, exits 0 on SIGTERM (handled, since PID 1 ignores the default).
+  auto src = write_file_atomic(tmp / "stub.c",
+                               "#include <signal.h>\n#include <unistd.h>\n"
+                               "static void done(int s) { (void)s; _exit(0); }\n"
+                               "int main(void) { signal(SIGTERM, done); for (;;) pause(); }\n");
   if (!src) return fail(src.error());
   auto cc = run_checked({"cc", "-static", "-O2", "-o", tmp / "bin/helloworld", tmp / "stub.c"});
   if (!cc) return fail(cc.error());
@@ -52,6 +60,57 @@ std::vector<std::string> ctr(const ContainerdDaemon& d, std::vector<std::string>
   std::vector<std::string> argv = {"ctr", "--address", d.address(), "--namespace", "k8s.io"};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
+}
+
+// A container started with `ctr run` from an imported image, removed (task and container) when
+// the guard goes away — before containerd stops, since tasks outlive it.
+class RunningContainer {
+ public:
+  RunningContainer(const ContainerdDaemon& d, std::string id) : daemon_(d), id_(std::move(id)) {}
+  ~RunningContainer() {
+    (void)run(ctr(daemon_, {"task", "kill", "--signal", "SIGKILL", id_}));
+    (void)run(ctr(daemon_, {"task", "delete", "--force", id_}));
+    (void)run(ctr(daemon_, {"container", "delete", id_}));
+  }
+  const std::string& id() const { return id_; }
+
+ private:
+  const ContainerdDaemon& daemon_;
+  std::string id_;
+};
+
+// A task's PID and status from `ctr task ls` ("TASK PID STATUS"); status "" if not listed.
+std::pair<pid_t, std::string> task_state(const ContainerdDaemon& d, const std::string& id) {
+  auto listing = run_checked(ctr(d, {"task", "ls"}));
+  if (!listing) return {0, ""};
+  std::istringstream lines(*listing);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string task, status;
+    long pid = 0;
+    if (fields >> task >> pid >> status && task == id) return {static_cast<pid_t>(pid), status};
+  }
+  return {0, ""};
+}
+
+std::optional<pid_t> task_pid(const ContainerdDaemon& d, const std::string& id) {
+  auto [pid, status] = task_state(d, id);
+  if (status != "RUNNING") return std::nullopt;
+  return pid;
+}
+
+std::string task_status(const ContainerdDaemon& d, const std::string& id) {
+  return task_state(d, id).second;
+}
+
+std::string status_line(pid_t pid, const std::string& key) {
+  auto status = read_file("/proc/" + std::to_string(pid) + "/status");
+  if (!status) return "";
+  size_t at = status->find("\n" + key + ":");
+  if (at == std::string::npos) return "";
+  size_t end = status->find('\n', at + 1);
+  return status->substr(at + 1, end - at - 1);
 }
 
 }  // namespace
@@ -123,6 +182,54 @@ TEST(Images, ImportIntoRealContainerdWithEntrypointUserAndSameDigestsTwice) {
   auto again = image::import_images(options, *second);
   ASSERT_TRUE(again) << again.error().message();
   for (size_t i = 0; i < 3; ++i) EXPECT_EQ((*again)[i].digest, (*imported)[i].digest);
+  daemon->stop();
+}
+
+TEST(Images, PauseImageRunsAsNonRootAndStopsOnSigterm) {
+  MKATA_REQUIRE_ROOT();
+  MKATA_REQUIRE_PROGRAM("containerd");
+  MKATA_REQUIRE_PROGRAM("ctr");
+  MKATA_REQUIRE_PROGRAM("runc");
+  test::TempDir tmp("mkata-images");
+  bool real = false;
+  auto bins = workload_dir(tmp, &real);
+  ASSERT_TRUE(bins) << bins.error().message();
+  auto built = image::build_image_set({.workload_dir = *bins, .out_dir = tmp / "out"});
+  ASSERT_TRUE(built) << built.error().message();
+  auto daemon = start_containerd(tmp / "state");
+  ASSERT_TRUE(daemon) << daemon.error().message();
+  image::ImportOptions options;
+  options.address = daemon->address();
+  ASSERT_TRUE(image::import_images(options, *built));
+  {
+    // `ctr run` applies the image config (entrypoint, user, env) like CRI does.
+    RunningContainer container(*daemon, "mkata-images-test-" + std::to_string(getpid()));
+    // A top-level cgroup of its own, which runc removes with the container (the default,
+    // /k8s.io/<id>, would leave the /k8s.io parent behind on the host).
+    auto started = run_checked(ctr(*daemon, {"run", "--detach", "--cgroup", "/" + container.id(),
+                                             image::pause_image_reference(), container.id()}));
+    ASSERT_TRUE(started) << started.error().message();
+    std::optional<pid_t> pid;
+    for (int i = 0; i < 100 && !pid; ++i) {
+      pid = task_pid(*daemon, container.id());
+      if (!pid) usleep(50 * 1000);
+    }
+    ASSERT_TRUE(pid) << "task " << container.id() << " never ran";
+    EXPECT_EQ(status_line(*pid, "Uid"), "Uid:\t65532\t65532\t65532\t65532");
+    EXPECT_EQ(status_line(*pid, "Gid"), "Gid:\t65532\t65532\t65532\t65532");
+    auto killed = run_checked(ctr(*daemon, {"task", "kill", "--signal", "SIGTERM", container.id()}));
+    ASSERT_TRUE(killed) << killed.error().message();
+    // Wait for STOPPED; then `ctr task delete` exits with the task's own exit status.
+    std::string status;
+    for (int i = 0; i < 100 && status != "STOPPED"; ++i) {
+      status = task_status(*daemon, container.id());
+      if (status != "STOPPED") usleep(50 * 1000);
+    }
+    ASSERT_EQ(status, "STOPPED");
+    auto deleted = run(ctr(*daemon, {"task", "delete", container.id()}));
+    ASSERT_TRUE(deleted);
+    EXPECT_EQ(deleted->exit_code, 0) << "pause did not exit 0 on SIGTERM: " << deleted->err;
+  }
   daemon->stop();
 }
 
