@@ -73,6 +73,10 @@ Result<int> import(const Options& o) {
     return fail(usage_error("images", "import needs --address SOCKET (MicroK8s: " +
                                           std::string(image::kMicroK8sContainerdSocket) + ")"));
   }
+  // The socket first: without a containerd there is nothing to import into.
+  if (auto ok = image::check_containerd_socket(o.address); !ok) {
+    return fail(ok.error().wrap("import images"));
+  }
   auto images = image::read_image_set(o.dir);
   if (!images) {
     return fail(images.error().wrap("import images").with_hint(

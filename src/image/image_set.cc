@@ -90,18 +90,15 @@ Result<ImageSpec> workload_image_spec(const std::string& name, const std::string
 }
 
 Result<std::vector<BuiltImage>> build_image_set(const ImageSetOptions& options) {
-  std::string workload_dir = options.workload_dir;
-  if (workload_dir.empty()) {
-    auto found = find_workload_dir("");
-    if (!found) return fail(found.error().wrap("build images"));
-    workload_dir = *found;
-  }
+  // An explicit directory is the only candidate, but it is still checked for all three.
+  auto workload_dir = find_workload_dir(options.workload_dir);
+  if (!workload_dir) return fail(workload_dir.error().wrap("build images"));
   if (auto made = make_directories(options.out_dir); !made) {
     return fail(made.error().wrap("build images"));
   }
   std::vector<BuiltImage> images;
   for (const auto& name : kWorkloadNames) {
-    auto built = build_one(name, workload_dir, options.out_dir);
+    auto built = build_one(name, *workload_dir, options.out_dir);
     if (!built) return fail(built.error().wrap("build images: " + name));
     images.push_back(std::move(*built));
   }

@@ -39,8 +39,8 @@ std::string archive_file_name(const std::string& name);
 
 /// Inputs of build_image_set().
 struct ImageSetOptions {
-  /// Directory holding the helloworld, autoscale and pause binaries (see workload_binaries.h);
-  /// empty: find_workload_dir("").
+  /// Directory holding the helloworld, autoscale and pause binaries; empty: the lookup of
+  /// workload_binaries.h. Either way all three must be there (find_workload_dir).
   std::string workload_dir;
   /// Where the archives are written (created if missing).
   std::string out_dir = "images";

@@ -13,6 +13,7 @@
 
 #include "core/files.h"
 #include "core/process.h"
+#include "core/strings.h"
 #include "embedded/containerd_daemon.h"
 #include "image/image_import.h"
 #include "image/image_set.h"
@@ -231,6 +232,38 @@ TEST(Images, PauseImageRunsAsNonRootAndStopsOnSigterm) {
     EXPECT_EQ(deleted->exit_code, 0) << "pause did not exit 0 on SIGTERM: " << deleted->err;
   }
   daemon->stop();
+}
+
+TEST(Images, CommandLineUsageErrors) {
+  ASSERT_TRUE(std::filesystem::exists(kMkata)) << kMkata;
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  const std::string help = "\nhint: see 'mkata images --help'\n";
+  std::vector<Case> cases = {
+      {{}, "images: missing subcommand (accepted: build, import)" + help},
+      {{"push"}, "images: unknown subcommand 'push' (accepted: build, import)" + help},
+      {{"build", "extra"}, "images: unexpected argument 'extra'" + help},
+      {{"build", "--address", "/x.sock"}, "images: option '--address' does not apply to 'build'" + help},
+      {{"import", "--out=x"}, "images: option '--out' does not apply to 'import'" + help},
+      {{"import"},
+       "images: import needs --address SOCKET (MicroK8s: "
+       "/var/snap/microk8s/common/run/containerd.sock)" + help},
+      {{"build", "--workloads", "/nonexistent/bin"},
+       "build images: find workload binaries: no directory holds helloworld, autoscale, pause; "
+       "searched: /nonexistent/bin (missing helloworld, autoscale, pause)\nhint: build them "
+       "(ninja -C build helloworld autoscale pause) or pass --workloads DIR (or set "
+       "MKATA_WORKLOAD_DIR)\n"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> argv = {kMkata, "images"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto result = run(argv);
+    ASSERT_TRUE(result);
+    EXPECT_EQ(result->exit_code, 2) << join(c.args, " ");
+    EXPECT_EQ(result->err, "mkata: error: " + c.err) << join(c.args, " ");
+  }
 }
 
 TEST(Images, CommandLineBuildAndImport) {
