@@ -70,7 +70,11 @@ Result<std::vector<BuiltImage>> build_image_set(const ImageSetOptions& options);
 /// each). Error when one is missing or malformed: "read image archive <path>: ...".
 Result<std::vector<BuiltImage>> read_image_set(const std::string& dir);
 
-/// Describes one archive file.
+/// Describes one archive file (name from the file name "<name>.oci.tar").
 Result<BuiltImage> read_image_archive(const std::string& path);
+
+/// Describes an archive's bytes (name and archive_path left empty). Untrusted input: any
+/// malformed tar, JSON, digest or missing blob is an error value, never a crash.
+Result<BuiltImage> parse_image_archive(const std::string& bytes);
 
 }  // namespace mkata::image

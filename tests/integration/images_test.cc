@@ -18,6 +18,8 @@
 #include "image/image_import.h"
 #include "image/image_set.h"
 #include "image/oci_json.h"
+#include "image/tar_reader.h"
+#include "image/tar_writer.h"
 #include "image/workload_binaries.h"
 #include "support/test_env.h"
 
@@ -231,6 +233,49 @@ TEST(Images, PauseImageRunsAsNonRootAndStopsOnSigterm) {
     ASSERT_TRUE(deleted);
     EXPECT_EQ(deleted->exit_code, 0) << "pause did not exit 0 on SIGTERM: " << deleted->err;
   }
+  daemon->stop();
+}
+
+// LAB-NOTES.md: without io.containerd.image.name, ctr's import "succeeds" and creates nothing.
+// import_images must notice instead of reporting success.
+TEST(Images, ImportThatCreatesNothingIsAnError) {
+  MKATA_REQUIRE_ROOT();
+  MKATA_REQUIRE_PROGRAM("containerd");
+  MKATA_REQUIRE_PROGRAM("ctr");
+  test::TempDir tmp("mkata-images");
+  bool real = false;
+  auto bins = workload_dir(tmp, &real);
+  ASSERT_TRUE(bins) << bins.error().message();
+  auto built = image::build_image_set({.workload_dir = *bins, .out_dir = tmp / "out"});
+  ASSERT_TRUE(built) << built.error().message();
+  image::BuiltImage pause = (*built)[2];
+  ASSERT_EQ(pause.name, "pause");
+  // Rewrite the archive with index.json's annotations removed.
+  auto entries = image::read_tar(*read_file(pause.archive_path));
+  ASSERT_TRUE(entries);
+  image::TarWriter tar;
+  for (const auto& e : *entries) {
+    if (!e.regular) continue;
+    std::string content = e.content;
+    if (e.path == "index.json") {
+      auto index = image::parse_index(content);
+      ASSERT_TRUE(index);
+      (*index)[0].annotations.clear();
+      content = *image::render_index(*index);
+    }
+    ASSERT_TRUE(tar.add_file(e.path, content, e.mode));
+  }
+  pause.archive_path = tmp / "anonymous.oci.tar";
+  ASSERT_TRUE(write_file_atomic(pause.archive_path, *tar.finish()));
+
+  auto daemon = start_containerd(tmp / "state");
+  ASSERT_TRUE(daemon) << daemon.error().message();
+  image::ImportOptions options;
+  options.address = daemon->address();
+  auto imported = image::import_images(options, {pause});
+  ASSERT_FALSE(imported);
+  EXPECT_EQ(imported.error().message(), "import images: " + image::pause_image_reference() +
+                                            " is not listed in namespace k8s.io after import");
   daemon->stop();
 }
 
