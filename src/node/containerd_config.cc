@@ -183,6 +183,7 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
     bool foreign = find_runtime_type(*user_table, edit.schema, runtime).has_value();
     if (*span) {
       text = remove_block(text, **span);
+      edit.removed.push_back(runtime);
       edit.notes.push_back(runtime + ": removed from " + target.path);
     } else if (foreign) {
       edit.notes.push_back(runtime + ": defined in " + target.path +

@@ -42,6 +42,7 @@ struct ConfigEdit {
   bool delete_file = false;  ///< uninstall removes a file that mkata created
   ConfigSchema schema = ConfigSchema::kV2;
   std::vector<std::string> notes;  ///< one line per runtime: what happened and why
+  std::vector<std::string> removed;  ///< uninstall: runtimes whose mkata block was removed
   bool changed() const {
     if (delete_file) return existed;
     return existed ? after != before : !after.empty();
