@@ -17,6 +17,10 @@ namespace {
 constexpr const char* kHeaderLabel = "config header";
 constexpr const char* kCreatedNote = "created by mkata; deleted with the last mkata runtime";
 constexpr const char* kAddedNote = "added by mkata; removed with the last mkata runtime";
+constexpr const char* kDefaultLabel = "default runtime";
+constexpr const char* kDefaultNote =
+    "added by mkata: containerd needs its default runtime listed once any runtime is; removed "
+    "with the last mkata runtime";
 
 ConfigSchema other_schema(ConfigSchema s) {
   return s == ConfigSchema::kV2 ? ConfigSchema::kV3 : ConfigSchema::kV2;
@@ -96,6 +100,45 @@ Result<void> verify_installed(const ConfigTarget& target, const std::string& tex
   return {};
 }
 
+bool has_runtime_block(const std::string& text) {
+  for (const auto& l : block_labels(text)) {
+    if (starts_with(l, "runtime ")) return true;
+  }
+  return false;
+}
+
+// containerd drops its built-in `runc` handler as soon as a config lists any runtime, and then
+// refuses to load the CRI plugin ("no corresponding runtime configured in containerd.runtimes for
+// default_runtime_name"). So while mkata's blocks list runtimes in a file that does not define
+// the default one, mkata adds it in a block of its own, removed with the last mkata runtime.
+// Go templates are skipped: k3s's base template defines runc.
+Result<std::string> keep_default_runtime(const ConfigTarget& target, std::string text,
+                                         ConfigSchema schema) {
+  auto span = find_block(text, kDefaultLabel, target.path);
+  if (!span) return fail(span.error());
+  std::string without = *span ? remove_block(text, **span) : text;
+  if (!has_runtime_block(without) || target.format == ConfigFormat::kGoTemplate) return without;
+  auto table = parse_toml_text(without, target.path);
+  if (!table) return text;  // verify_installed reports it
+  std::string name = (*table)["plugins"][cri_runtime_plugin_id(schema)]["containerd"]
+                         ["default_runtime_name"]
+                             .value_or(std::string("runc"));
+  if (name.find("${") != std::string::npos || find_runtime_type(*table, schema, name)) {
+    return without;
+  }
+  std::string block = render_block(kDefaultLabel, kDefaultNote,
+                                   render_runtime_table(runc_handler(name), schema));
+  if (*span && (*span)->content == render_runtime_table(runc_handler(name), schema)) return text;
+  // Before mkata's first runtime block, so that it stays put while blocks come and go.
+  auto labels = block_labels(without);
+  for (const auto& l : labels) {
+    if (!starts_with(l, "runtime ")) continue;
+    auto first = find_block(without, l, target.path);
+    if (first && *first) return insert_block(without, (*first)->begin, block);
+  }
+  return append_block(without, block);
+}
+
 }  // namespace
 
 std::string runtime_block_label(const std::string& runtime) { return "runtime " + runtime; }
@@ -147,11 +190,12 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
       edit.notes.push_back(h.name + ": already installed in " + target.path + " (unchanged)");
     }
   }
-  bool has_runtime_block = false;
-  for (const auto& l : block_labels(text)) has_runtime_block |= starts_with(l, "runtime ");
+  auto with_default = keep_default_runtime(target, text, facts->schema);
+  if (!with_default) return fail(with_default.error());
+  text = *with_default;
   auto header = find_block(text, kHeaderLabel, target.path);
   if (!header) return fail(header.error());
-  if (has_runtime_block && !*header && (facts->needs_header || !edit.existed)) {
+  if (has_runtime_block(text) && !*header && (facts->needs_header || !edit.existed)) {
     text = insert_block(text, 0,
                         render_block(kHeaderLabel, edit.existed ? kAddedNote : kCreatedNote,
                                      header_content(target, facts->schema)));
@@ -192,11 +236,12 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
       edit.notes.push_back(runtime + ": not installed in " + target.path + " (nothing to remove)");
     }
   }
-  bool has_runtime_block = false;
-  for (const auto& l : block_labels(text)) has_runtime_block |= starts_with(l, "runtime ");
+  auto with_default = keep_default_runtime(target, text, edit.schema);
+  if (!with_default) return fail(with_default.error());
+  text = *with_default;
   auto header = find_block(text, kHeaderLabel, target.path);
   if (!header) return fail(header.error());
-  if (!has_runtime_block && *header) {
+  if (!has_runtime_block(text) && *header) {
     bool created = (*header)->begin_line.find("created by mkata") != std::string::npos;
     text = remove_block(text, **header);
     edit.delete_file = created && edit.existed && text.empty();
