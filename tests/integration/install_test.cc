@@ -91,8 +91,9 @@ class PrivateNode {
 
   Result<void> restart() {
     stop();
-    // containerd runs on its defaults when the file is absent (after uninstall deleted it).
-    auto text = path_exists(file_) ? read_file(file_) : Result<std::string>("");
+    // containerd runs on its defaults when the file is absent (after uninstall deleted it); the
+    // stand-in says `version = 2` so that privatize()'s plugin ids are not read as schema v1.
+    auto text = path_exists(file_) ? read_file(file_) : Result<std::string>("version = 2\n");
     if (!text) return fail(text.error());
     ContainerdOptions options;
     options.state_dir = dir_ + "/state";
