@@ -117,7 +117,10 @@ Result<std::string> keep_default_runtime(const ConfigTarget& target, std::string
   auto span = find_block(text, kDefaultLabel, target.path);
   if (!span) return fail(span.error());
   std::string without = *span ? remove_block(text, **span) : text;
-  if (!has_runtime_block(without) || target.format == ConfigFormat::kGoTemplate) return without;
+  if (!has_runtime_block(without) || target.format == ConfigFormat::kGoTemplate ||
+      !target.keep_default_runtime) {
+    return without;
+  }
   auto table = parse_toml_text(without, target.path);
   if (!table) return text;  // verify_installed reports it
   std::string name = (*table)["plugins"][cri_runtime_plugin_id(schema)]["containerd"]

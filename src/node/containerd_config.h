@@ -31,6 +31,9 @@ struct ConfigTarget {
   ConfigSchema schema = ConfigSchema::kV2;
   /// The first line of a newly created Go template (k3s: `{{ template "base" . }}`).
   std::string template_header;
+  /// List containerd's default runtime (runc) in a block of mkata's when the file would list
+  /// runtimes without it. Off for drop-ins merged into a config that already has it (k0s).
+  bool keep_default_runtime = true;
 };
 
 /// A planned change of one file.
