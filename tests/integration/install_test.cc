@@ -11,9 +11,12 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include "cri/cri_client.h"
 #include "embedded/containerd_daemon.h"
 #include "node/installer.h"
 #include "support/test_env.h"
@@ -270,6 +273,51 @@ TEST(InstallIntegration, SchemaV3OnContainerd16IsCaughtByTheReadBack) {
   auto removed = node::uninstall_runtimes(request, node.hooks());
   ASSERT_TRUE(removed) << removed.error().message();
   EXPECT_EQ(must_read(file), original);
+}
+
+TEST(InstallIntegration, AdaptersAreCopiedAndWiredAsLoadedByContainerd) {
+  // The adapters themselves run pods in tests/integration/adapters_test.cc and the embedded
+  // node's tests; here: install puts them in the adapter dir and containerd loads BinaryName.
+  MKATA_REQUIRE_ROOT();
+  MKATA_REQUIRE_PROGRAM("containerd");
+  const std::string built = MKATA_BINARY_DIR "/adapters/";
+  for (const char* a : {"mkata-runsc-adapter", "mkata-crun-adapter"}) {
+    if (!path_exists(built + a)) GTEST_SKIP() << built << a << " is not built (ninja " << a << ")";
+  }
+  test::TempDir dir("mkata-install");
+  std::string file = dir / "config.toml";
+  ASSERT_TRUE(write_file_atomic(file, "version = 2\n"));
+  PrivateNode node(dir.path(), file, [](const std::string& t) { return t; });
+  ASSERT_TRUE(node.restart());
+  InstallRequest request;
+  request.runtimes = {"gvisor", "crun"};
+  request.distro = "containerd";
+  request.config = file;
+  request.address = node.address();
+  request.adapter_dir = dir / "lib/mkata";
+  auto installed = node::install_runtimes(request, node.hooks());
+  ASSERT_TRUE(installed) << installed.error().message();
+
+  auto client = cri::CriClient::connect(node.address(), std::chrono::seconds(5));
+  ASSERT_TRUE(client) << client.error().message();
+  auto status = client->status(true);
+  ASSERT_TRUE(status) << status.error().message();
+  auto config = nlohmann::json::parse(status->info["config"]);
+  const auto& runtimes = config["containerd"]["runtimes"];
+  EXPECT_EQ(runtimes["gvisor"]["options"]["BinaryName"], dir / "lib/mkata/mkata-runsc-adapter");
+  bool hybrid = path_exists("/sys/fs/cgroup/unified/cgroup.controllers");
+  EXPECT_EQ(runtimes["crun"]["options"]["BinaryName"],
+            hybrid ? dir / "lib/mkata/mkata-crun-adapter" : std::string("crun"));
+  for (const char* a : {"mkata-runsc-adapter", "mkata-crun-adapter"}) {
+    if (!hybrid && std::string(a) == "mkata-crun-adapter") continue;
+    std::string copy = dir / ("lib/mkata/" + std::string(a));
+    EXPECT_EQ(must_read(copy), must_read(built + a)) << a;
+    struct stat st{};
+    ASSERT_EQ(stat(copy.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0755u) << a;
+  }
+  ASSERT_TRUE(node::uninstall_runtimes(request, node.hooks()));
+  EXPECT_EQ(must_read(file), "version = 2\n");
 }
 
 // --- Bad input through the real binary -----------------------------------------------------
