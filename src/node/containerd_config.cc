@@ -1,9 +1,12 @@
 // Planning and applying edits to containerd configs (see containerd_config.h).
 #include "node/containerd_config.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <filesystem>
 
 #include "core/files.h"
 #include "core/strings.h"
@@ -251,6 +254,22 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
   }
   edit.after = text;
   return edit;
+}
+
+Result<void> check_editable(const std::string& path, bool create_parent) {
+  struct stat st{};
+  if (stat(path.c_str(), &st) == 0) {
+    if ((st.st_mode & 0222) != 0) return {};
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+    return fail(Error("cannot edit " + path + ": the file is read-only (mode " + mode + ")")
+                    .with_hint("make it writable (chmod u+w " + path + ") if mkata should edit it"));
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty() || path_exists(dir)) return {};
+  if (create_parent) return make_directories(dir);
+  return fail(Error::usage("cannot create " + path + ": the directory " + dir +
+                           " does not exist (pass the right file with --config)"));
 }
 
 Result<void> apply_config_edit(const ConfigEdit& edit) {

@@ -68,6 +68,12 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
                                   const std::optional<std::string>& current,
                                   const std::vector<std::string>& runtimes);
 
+/// Checks that `path` may be edited before anything is written: an existing file must have a write
+/// permission bit (mkata respects a file the user made read-only, even as root: "cannot edit
+/// <path>: the file is read-only (mode 0444)"); a new file needs its directory, created when
+/// `create_parent`, else a usage error.
+Result<void> check_editable(const std::string& path, bool create_parent);
+
 /// Writes a planned edit: a backup of the old file ("<path>.mkata-backup"), then an atomic
 /// replace (or removal of a file mkata created). Nothing happens when nothing changed. On failure
 /// the old file is intact.

@@ -11,7 +11,6 @@
 #include "node/managed_block.h"
 #include "node/runtime_plan.h"
 #include "node/toml_text.h"
-#include "node/unified_diff.h"
 
 namespace mkata::node {
 
@@ -274,14 +273,8 @@ Result<EngineFile> read_engine_file(const InstallRequest& r) {
 
 Result<std::vector<RuntimeHandler>> engine_handlers(const InstallRequest& r,
                                                     std::vector<std::string>& notes) {
-  RuntimeHostFacts facts = probe_runtime_host(r.root);
-  std::vector<RuntimeHandler> handlers;
-  for (const auto& name : r.runtimes) {
-    auto h = plan_runtime(name, facts, {r.kata_config, r.adapter_dir}, notes);
-    if (!h) return fail(h.error());
-    handlers.push_back(*h);
-  }
-  return handlers;
+  return plan_runtimes(r.runtimes, probe_runtime_host(r.root), {r.kata_config, r.adapter_dir},
+                       r.root, notes);
 }
 
 // Docker lists its runtimes in `docker info`: the read-back for --engine docker.
@@ -304,12 +297,9 @@ Result<std::vector<std::string>> finish_engine(const InstallRequest& r, const No
                                                const ConfigEdit& edit, bool installing,
                                                std::vector<std::string> out) {
   out.insert(out.end(), edit.notes.begin(), edit.notes.end());
-  if (r.dry_run) {
-    std::string diff = unified_diff(edit.before, edit.delete_file ? "" : edit.after, edit.path,
-                                    edit.delete_file ? "/dev/null" : edit.path);
-    out.push_back(diff.empty() ? "no change" : diff);
-    out.push_back("dry run: no file was changed and nothing was restarted");
-    return out;
+  if (r.dry_run) return dry_run_report(edit, out);
+  if (edit.changed()) {
+    if (auto ok = check_editable(edit.path, false); !ok) return fail(ok.error());
   }
   if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
   out.push_back(edit.changed() ? "wrote " + edit.path : "no change to " + edit.path);

@@ -1,11 +1,6 @@
 // mkata install / uninstall (see installer.h). main() prints; this file only returns lines.
 #include "node/installer.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <filesystem>
-
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
@@ -79,29 +74,6 @@ Result<std::optional<std::string>> read_current(const Resolved& resolved) {
   auto text = read_file(path);
   if (!text) return fail(text.error());
   return std::optional<std::string>(*text);
-}
-
-// mkata respects a file the user made read-only, even as root; and a missing directory means the
-// distribution is not there.
-Result<void> check_writable(const ConfigEdit& edit, bool create_parent) {
-  struct stat st{};
-  if (stat(edit.path.c_str(), &st) == 0) {
-    if ((st.st_mode & 0222) == 0) {
-      char mode[8];
-      std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
-      return fail(Error("cannot edit " + edit.path + ": the file is read-only (mode " + mode + ")")
-                      .with_hint("make it writable (chmod u+w " + edit.path +
-                                 ") if mkata should edit it"));
-    }
-    return {};
-  }
-  std::string dir = std::filesystem::path(edit.path).parent_path().string();
-  if (!path_exists(dir)) {
-    if (create_parent) return make_directories(dir);
-    return fail(Error::usage("cannot create " + edit.path + ": the directory " + dir +
-                             " does not exist (pass the right file with --config)"));
-  }
-  return {};
 }
 
 Result<LoadedRuntimes> preflight(const Resolved& resolved, const NodeHooks& hooks) {
@@ -178,64 +150,75 @@ Result<void> restart_service(const Resolved& resolved, const ConfigEdit& edit,
   return {};
 }
 
+// Checks what can be checked before a byte is written — the file is editable, containerd is
+// running (unless --no-restart) — then writes the edit with a backup.
+Result<void> write_checked(const InstallRequest& r, const Resolved& resolved,
+                           const ConfigEdit& edit, const NodeHooks& hooks, Lines& out) {
+  if (edit.changed()) {
+    bool create = resolved.layout.create_parent || resolved.layout.distro == Distro::kContainerd;
+    if (auto ok = check_editable(edit.path, create); !ok) return fail(ok.error());
+  }
+  if (!r.no_restart) {
+    if (auto ok = preflight(resolved, hooks); !ok) return fail(ok.error());
+  }
+  if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
+  if (!edit.changed()) {
+    out.push_back("no change to " + edit.path);
+  } else if (edit.delete_file) {
+    out.push_back("removed " + edit.path + " (mkata had created it)");
+  } else {
+    out.push_back("wrote " + edit.path +
+                  (edit.existed ? " (backup: " + edit.path + ".mkata-backup)" : ""));
+  }
+  return {};
+}
+
+Result<LoadedRuntimes> restart_and_read(const Resolved& resolved, const ConfigEdit& edit,
+                                        const NodeHooks& hooks, Lines& out) {
+  if (edit.changed()) {
+    if (auto ok = restart_service(resolved, edit, hooks, out); !ok) return fail(ok.error());
+  }
+  auto loaded = hooks.read_loaded(resolved.layout.address, kRestartWait);
+  if (!loaded) return fail(loaded.error().wrap("read back the handlers"));
+  return loaded;
+}
+
+// A failed read-back is a check that ran and failed (exit 1), not bad input.
+Error as_check_failure(const Error& e) {
+  return Error(e.message(), ErrorKind::kCheckFailed).with_hint(e.hint());
+}
+
 Result<Lines> install_containerd(const InstallRequest& r, const NodeHooks& hooks) {
   auto resolved = resolve(r);
   if (!resolved) return fail(resolved.error());
-  Lines out;
-  std::vector<RuntimeHandler> handlers;
-  RuntimeHostFacts facts = probe_runtime_host(r.root);
-  Lines plan_notes;
-  for (const auto& name : r.runtimes) {
-    auto h = plan_runtime(name, facts, {r.kata_config, r.adapter_dir}, plan_notes);
-    if (!h) return fail(h.error());
-    handlers.push_back(*h);
-  }
+  Lines notes;
+  auto handlers = plan_runtimes(r.runtimes, probe_runtime_host(r.root),
+                                {r.kata_config, r.adapter_dir}, r.root, notes);
+  if (!handlers) return fail(handlers.error());
   auto current = read_current(*resolved);
   if (!current) return fail(current.error());
-  auto edit = plan_install(resolved->layout.target, *current, handlers);
+  auto edit = plan_install(resolved->layout.target, *current, *handlers);
   if (!edit) return fail(edit.error());
-  out.push_back("distribution: " + resolved->how + "; config: " + edit->path + " (schema v" +
-                std::to_string(static_cast<int>(edit->schema)) + ")");
-  out.insert(out.end(), plan_notes.begin(), plan_notes.end());
+  Lines out = {"distribution: " + resolved->how + "; config: " + edit->path + " (schema v" +
+               std::to_string(static_cast<int>(edit->schema)) + ")"};
+  out.insert(out.end(), notes.begin(), notes.end());
   out.insert(out.end(), edit->notes.begin(), edit->notes.end());
-  if (r.dry_run) {
-    std::string diff = unified_diff(edit->before, edit->after, edit->path, edit->path);
-    out.push_back(diff.empty() ? "no change" : diff);
-    out.push_back("dry run: no file was changed and nothing was restarted");
-    return out;
-  }
-  if (edit->changed()) {
-    if (auto ok = check_writable(*edit, resolved->layout.create_parent ||
-                                            resolved->layout.distro == Distro::kContainerd);
-        !ok) {
-      return fail(ok.error());
-    }
-  }
-  if (!r.no_restart) {
-    if (auto ok = preflight(*resolved, hooks); !ok) return fail(ok.error());
-  }
-  if (auto ok = apply_config_edit(*edit); !ok) return fail(ok.error());
-  out.push_back(edit->changed() ? "wrote " + edit->path +
-                                      (edit->existed ? " (backup: " + edit->path + ".mkata-backup)" : "")
-                                : "no change to " + edit->path);
-  install_adapters(r, handlers, out);
+  if (r.dry_run) return dry_run_report(*edit, out);
+  if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
+  install_adapters(r, *handlers, out);
   if (r.no_restart) {
     out.push_back("not restarted (--no-restart): containerd reads the change at its next restart; "
                   "the read-back through CRI was skipped");
   } else {
-    if (edit->changed()) {
-      if (auto ok = restart_service(*resolved, *edit, hooks, out); !ok) return fail(ok.error());
-    }
-    auto loaded = hooks.read_loaded(resolved->layout.address, kRestartWait);
-    if (!loaded) return fail(loaded.error().wrap("read back the handlers"));
+    auto loaded = restart_and_read(*resolved, *edit, hooks, out);
+    if (!loaded) return fail(loaded.error());
     ReadBackContext context{resolved->layout.address, edit->path, edit->schema};
-    if (auto ok = check_handlers_loaded(*loaded, handlers, context); !ok) {
-      return fail(Error(ok.error().message(), ErrorKind::kCheckFailed).with_hint(ok.error().hint()));
-    }
+    auto ok = check_handlers_loaded(*loaded, *handlers, context);
+    if (!ok) return fail(as_check_failure(ok.error()));
     out.push_back("verified: containerd " + loaded->containerd_version + " at " +
-                  resolved->layout.address + " loaded " + describe(handlers));
+                  resolved->layout.address + " loaded " + describe(*handlers));
   }
-  if (auto ok = write_runtime_classes(r, handlers, out); !ok) return fail(ok.error());
+  if (auto ok = write_runtime_classes(r, *handlers, out); !ok) return fail(ok.error());
   return out;
 }
 
@@ -248,36 +231,21 @@ Result<Lines> uninstall_containerd(const InstallRequest& r, const NodeHooks& hoo
   if (!edit) return fail(edit.error());
   Lines out = {"distribution: " + resolved->how + "; config: " + edit->path};
   out.insert(out.end(), edit->notes.begin(), edit->notes.end());
-  if (r.dry_run) {
-    std::string diff = unified_diff(edit->before, edit->delete_file ? "" : edit->after, edit->path,
-                                    edit->delete_file ? "/dev/null" : edit->path);
-    out.push_back(diff.empty() ? "no change" : diff);
-    out.push_back("dry run: no file was changed and nothing was restarted");
-    return out;
-  }
+  if (r.dry_run) return dry_run_report(*edit, out);
   if (!edit->changed()) {
     out.push_back("no change to " + edit->path + "; nothing to restart");
     return out;
   }
-  if (auto ok = check_writable(*edit, false); !ok) return fail(ok.error());
-  if (!r.no_restart) {
-    if (auto ok = preflight(*resolved, hooks); !ok) return fail(ok.error());
-  }
-  if (auto ok = apply_config_edit(*edit); !ok) return fail(ok.error());
-  out.push_back(edit->delete_file ? "removed " + edit->path + " (mkata had created it)"
-                                  : "wrote " + edit->path + " (backup: " + edit->path +
-                                        ".mkata-backup)");
+  if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
   if (r.no_restart) {
     out.push_back("not restarted (--no-restart): the read-back through CRI was skipped");
     return out;
   }
-  if (auto ok = restart_service(*resolved, *edit, hooks, out); !ok) return fail(ok.error());
-  auto loaded = hooks.read_loaded(resolved->layout.address, kRestartWait);
-  if (!loaded) return fail(loaded.error().wrap("read back the handlers"));
+  auto loaded = restart_and_read(*resolved, *edit, hooks, out);
+  if (!loaded) return fail(loaded.error());
   ReadBackContext context{resolved->layout.address, edit->path, edit->schema};
-  if (auto ok = check_handlers_gone(*loaded, edit->removed, context); !ok) {
-    return fail(Error(ok.error().message(), ErrorKind::kCheckFailed).with_hint(ok.error().hint()));
-  }
+  auto ok = check_handlers_gone(*loaded, edit->removed, context);
+  if (!ok) return fail(as_check_failure(ok.error()));
   if (!edit->removed.empty()) {
     out.push_back("verified: containerd at " + resolved->layout.address + " no longer has " +
                   join(edit->removed, ", "));
@@ -286,6 +254,14 @@ Result<Lines> uninstall_containerd(const InstallRequest& r, const NodeHooks& hoo
 }
 
 }  // namespace
+
+std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines) {
+  std::string diff = unified_diff(edit.before, edit.delete_file ? "" : edit.after, edit.path,
+                                  edit.delete_file ? "/dev/null" : edit.path);
+  lines.push_back(diff.empty() ? "no change" : diff);
+  lines.push_back("dry run: no file was changed and nothing was restarted");
+  return lines;
+}
 
 NodeHooks real_node_hooks() {
   NodeHooks hooks;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "node/containerd_config.h"
 #include "node/handler_readback.h"
 #include "node/runtime_class.h"
 #include "node/runtime_handler.h"
@@ -46,6 +47,10 @@ struct NodeHooks {
   std::function<Result<LoadedRuntimes>(const std::string& address, std::chrono::milliseconds wait)>
       read_loaded;
 };
+
+/// --dry-run output: `lines`, then the unified diff of the edit (or "no change"), then a line
+/// saying that nothing was changed.
+std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines);
 
 /// The real hooks.
 NodeHooks real_node_hooks();

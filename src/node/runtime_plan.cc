@@ -73,6 +73,23 @@ Result<RuntimeHandler> plan_runtime(const std::string& runtime, const RuntimeHos
                            "' (accepted: runc, crun, gvisor, kata)"));
 }
 
+Result<std::vector<RuntimeHandler>> plan_runtimes(const std::vector<std::string>& runtimes,
+                                                  const RuntimeHostFacts& facts,
+                                                  const RuntimeChoices& choices,
+                                                  const std::string& root,
+                                                  std::vector<std::string>& notes) {
+  if (!choices.kata_config.empty() && !path_exists(under_root(root, choices.kata_config))) {
+    return fail(Error::usage("--kata-config: " + choices.kata_config + " does not exist"));
+  }
+  std::vector<RuntimeHandler> handlers;
+  for (const auto& name : runtimes) {
+    auto h = plan_runtime(name, facts, choices, notes);
+    if (!h) return fail(h.error());
+    handlers.push_back(*h);
+  }
+  return handlers;
+}
+
 std::optional<std::string> adapter_of(const RuntimeHandler& handler,
                                       const std::string& adapter_dir) {
   auto binary = handler.option("BinaryName");

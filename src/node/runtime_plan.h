@@ -38,6 +38,14 @@ struct RuntimeChoices {
 Result<RuntimeHandler> plan_runtime(const std::string& runtime, const RuntimeHostFacts& facts,
                                     const RuntimeChoices& choices, std::vector<std::string>& notes);
 
+/// plan_runtime() for each name; also checks that --kata-config names an existing file (under
+/// `root`): "--kata-config: <file> does not exist".
+Result<std::vector<RuntimeHandler>> plan_runtimes(const std::vector<std::string>& runtimes,
+                                                  const RuntimeHostFacts& facts,
+                                                  const RuntimeChoices& choices,
+                                                  const std::string& root,
+                                                  std::vector<std::string>& notes);
+
 /// The adapter file name a handler runs (mkata-runsc-adapter / mkata-crun-adapter), if any.
 std::optional<std::string> adapter_of(const RuntimeHandler& handler, const std::string& adapter_dir);
 
