@@ -103,6 +103,21 @@ Result<void> verify_installed(const ConfigTarget& target, const std::string& tex
   return {};
 }
 
+// A handler the user defined is left as is: say which of mkata's settings it therefore lacks.
+void note_unapplied_settings(const RuntimeHandler& h, const std::string& path,
+                             std::vector<std::string>& notes) {
+  std::vector<std::string> settings;
+  if (!h.runtime_path.empty()) settings.push_back("runtime_path = " + toml_quote(h.runtime_path));
+  for (const auto& o : h.options) {
+    if (const auto* v = std::get_if<std::string>(&o.value)) {
+      settings.push_back("options." + o.key + " = " + toml_quote(*v));
+    }
+  }
+  if (settings.empty()) return;
+  notes.push_back("warning: " + h.name + ": not applied to that table (it is not mkata's): " +
+                  join(settings, ", ") + "; set them in " + path + " yourself if you need them");
+}
+
 bool has_runtime_block(const std::string& text) {
   for (const auto& l : block_labels(text)) {
     if (starts_with(l, "runtime ")) return true;
@@ -182,6 +197,7 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
       edit.notes.push_back(h.name + ": already defined in " + target.path +
                            " outside mkata's blocks (runtime_type \"" + *foreign +
                            "\"); left as is");
+      note_unapplied_settings(h, target.path, edit.notes);
       continue;
     }
     std::string content = render_runtime_table(h, facts->schema);

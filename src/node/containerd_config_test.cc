@@ -244,6 +244,12 @@ TEST(ContainerdConfig, MicroK8sStockKataIsLeftAsIsAndNotDuplicated) {
             "kata: already defined in /var/snap/microk8s/current/args/containerd-template.toml "
             "outside mkata's blocks (runtime_type \"io.containerd.kata.v2\"); left as is");
   EXPECT_EQ(block_labels(installed->after), std::vector<std::string>{"runtime gvisor"});
+  auto with_config = plan_install(target, stock, {kata_handler("/etc/kata/qemu.toml")});
+  ASSERT_TRUE(with_config);
+  EXPECT_EQ(with_config->notes[1],
+            "warning: kata: not applied to that table (it is not mkata's): options.ConfigPath = "
+            "\"/etc/kata/qemu.toml\"; set them in "
+            "/var/snap/microk8s/current/args/containerd-template.toml yourself if you need them");
   // The snap's configure hook looks for this string; it must stay.
   EXPECT_NE(installed->after.find("io.containerd.kata.v2"), std::string::npos);
   auto removed = plan_uninstall(target, installed->after, {"kata", "gvisor"});
