@@ -26,7 +26,7 @@ Result<Json> parse_json(const std::string& text, const std::string& path) {
     if (!j.is_object()) return fail(Error::usage(path + " is not a JSON object"));
     return j;
   } catch (const Json::parse_error& e) {
-    return fail(Error::usage(path + " is not valid JSON: " + e.what()));
+    return fail(Error::usage(path + " is not valid JSON: " + one_line(e.what())));
   }
 }
 
