@@ -77,9 +77,8 @@ class CriClient {
   /// ListImages.
   Result<std::vector<ImageInfo>> list_images() const;
 
-  struct Stubs;  ///< the gRPC channel and stubs (defined in the .cc)
-
  private:
+  struct Stubs;  ///< the gRPC channel and stubs (defined in the .cc)
   CriClient(std::shared_ptr<const Stubs> stubs, std::chrono::milliseconds deadline)
       : stubs_(std::move(stubs)), deadline_(deadline) {}
   std::shared_ptr<const Stubs> stubs_;
