@@ -574,7 +574,8 @@ TEST_F(AdaptersTest, PlainRunscFailsWhereTheAdapterWorks) {
 
 // The paths kubelet takes besides the happy one, under gVisor: a container removed without ever
 // being started (containerd 1.6 creates the task only at StartContainer, so runsc never sees it),
-// and a pod stopped while its container still runs (containerd kills the container, whose
+// a container that exits by itself (its exit code must come through the waiter), and a pod
+// stopped while its container still runs (containerd kills the container, whose
 // waiter must exit, then the sandbox: "sandbox is not running" is mapped by adapter fix #4).
 // Neither may hang or leave anything behind.
 TEST_F(AdaptersTest, GvisorNeverStartedContainerAndPodStoppedWhileRunning) {
@@ -602,7 +603,28 @@ TEST_F(AdaptersTest, GvisorNeverStartedContainerAndPodStoppedWhileRunning) {
   ASSERT_TRUE(listed);
   EXPECT_TRUE(listed->empty());
 
+  // A container that exits by itself: its exit code must reach CRI through the waiter.
+  container.name = "exits-by-itself";
+  container.args = {"no-such-mode"};  // mkata-test-pod prints its usage and exits 2
+  auto quits = client_->create_container(*pod_id, container, pod);
+  ASSERT_TRUE(quits) << quits.error().message();
+  ASSERT_TRUE(client_->start_container(*quits));
+  std::optional<cri::ContainerStatus> exited;
+  for (auto until = Clock::now() + std::chrono::seconds(10); Clock::now() < until;) {
+    auto st = client_->container_status(*quits);
+    ASSERT_TRUE(st) << st.error().message();
+    if (st->state == cri::ContainerState::kExited) {
+      exited = *st;
+      break;
+    }
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_TRUE(exited) << "a container that exits at once is not reported EXITED within 10 s";
+  EXPECT_EQ(exited->exit_code, 2);
+  ASSERT_TRUE(client_->remove_container(*quits));
+
   container.name = "running";
+  container.args.clear();
   auto running = client_->create_container(*pod_id, container, pod);
   ASSERT_TRUE(running) << running.error().message();
   auto started = client_->start_container(*running);
