@@ -143,7 +143,7 @@ echo "bench-workloads: $threads server threads = nginx workers; wrk -t$wrk_threa
 echo
 printf '%-12s %12s %12s %10s\n' binary bytes "gzip -9" stripped
 for binary in helloworld autoscale pause; do
-  stripped=$(file -b "$workloads/$binary" | grep -q ', stripped' && echo yes || echo no)
+  stripped=$(readelf -S "$workloads/$binary" | grep -q '\.symtab' && echo no || echo yes)
   printf '%-12s %12s %12s %10s\n' "$binary" "$(stat -c %s "$workloads/$binary")" \
     "$(gzip -9c "$workloads/$binary" | wc -c)" "$stripped"
 done

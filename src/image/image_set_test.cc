@@ -16,10 +16,20 @@ namespace mkata::image {
 
 namespace {
 
-// The real workloads when the build has them, else the static stub under the three names.
+// The real workloads when the build has them (static: a sanitizer build links them
+// dynamically), else the static stub under the three names.
+bool real_workloads_built(const std::string& dir) {
+  if (!find_workload_dir(std::vector<std::string>{dir})) return false;
+  for (const auto& name : kWorkloadNames) {
+    auto bytes = read_file(dir + "/" + name);
+    if (!bytes || !check_static_executable(name, *bytes)) return false;
+  }
+  return true;
+}
+
 std::string workload_dir(const test::TempDir& tmp, bool* real) {
   std::string built = std::string(MKATA_BINARY_DIR) + "/workloads";
-  *real = find_workload_dir(std::vector<std::string>{built}).has_value();
+  *real = real_workloads_built(built);
   if (*real) return built;
   std::filesystem::create_directories(tmp / "bin");
   for (const auto& name : kWorkloadNames) {

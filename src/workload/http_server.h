@@ -39,7 +39,7 @@ struct ServerOptions {
   std::function<bool(const HttpRequest&)> blocking;
 };
 
-class Worker;
+class EventLoop;
 
 /// A running server. Not copyable or movable (the worker threads point at it).
 class HttpServer {
@@ -71,7 +71,7 @@ class HttpServer {
  private:
   Shared shared_;
   std::uint16_t bound_port_ = 0;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<EventLoop>> workers_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 };

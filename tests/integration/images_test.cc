@@ -31,9 +31,18 @@ const std::string kMkata = std::string(MKATA_BINARY_DIR) + "/src/cli/mkata";
 
 // The real workload binaries when the build has them; otherwise a tiny static C program compiled
 // here under the three names (the image mechanics do not depend on what the binary does).
+bool real_workloads_built(const std::string& dir) {
+  if (!image::find_workload_dir(std::vector<std::string>{dir})) return false;
+  for (const auto& name : image::kWorkloadNames) {
+    auto bytes = read_file(dir + "/" + name);
+    if (!bytes || !image::check_static_executable(name, *bytes)) return false;  // sanitizer build
+  }
+  return true;
+}
+
 Result<std::string> workload_dir(const test::TempDir& tmp, bool* real) {
   std::string built = std::string(MKATA_BINARY_DIR) + "/workloads";
-  *real = image::find_workload_dir(std::vector<std::string>{built}).has_value();
+  *real = real_workloads_built(built);
   if (*real) return built;
   std::filesystem::create_directories(tmp / "bin");
   // Behaves like pause: waits, exits 0 on SIGTERM (handled, since PID 1 ignores the default).
