@@ -629,6 +629,19 @@ TEST_F(AdaptersTest, GvisorNeverStartedContainerAndPodStoppedWhileRunning) {
   ASSERT_TRUE(running) << running.error().message();
   auto started = client_->start_container(*running);
   ASSERT_TRUE(started) << started.error().message();
+  // What fix #3 costs: the waiter and its `runsc wait` live as long as the container.
+  for (const auto& line : processes_matching(dir_, "")) {
+    std::string pid = line.substr(0, line.find(':'));
+    std::string name = trim(read_file("/proc/" + pid + "/comm").value_or(""));
+    if (name != "mkata-runsc-ada" && line.find(" wait ") == std::string::npos) continue;
+    for (const auto& status : split(read_file("/proc/" + pid + "/status").value_or(""), '\n')) {
+      if (status.starts_with("VmRSS:")) {
+        std::cout << "[ memory ] " << name
+                  << (line.find(" wait ") != std::string::npos ? " wait" : "") << " "
+                  << trim(status.substr(6)) << "\n";
+      }
+    }
+  }
   start = Clock::now();
   auto stopped = client_->stop_pod(*pod_id);
   EXPECT_TRUE(stopped) << stopped.error().message();
