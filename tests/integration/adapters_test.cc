@@ -510,6 +510,10 @@ TEST_F(AdaptersTest, PodPerHandlerRunsIsolatedAndLeavesNothingBehind) {
   ASSERT_TRUE(handlers) << handlers.error().message();
   EXPECT_EQ(handlers->size(), 4u);
   EXPECT_EQ(handlers->at("gvisor"), "io.containerd.runc.v2");
+  auto details = client_->loaded_runtime_handler_details();
+  ASSERT_TRUE(details) << details.error().message();
+  EXPECT_EQ(details->at("gvisor").options["BinaryName"], dir_ + "/bin/mkata-runsc-adapter");
+  EXPECT_EQ(details->at("crun").options["BinaryName"], dir_ + "/bin/mkata-crun-adapter");
   utsname host{};
   uname(&host);
   for (const std::string handler : {"runc", "crun", "gvisor"}) {
