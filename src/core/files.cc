@@ -17,6 +17,27 @@ namespace {
 
 std::optional<size_t> g_fail_after;
 
+std::string file_type_name(mode_t mode) {
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  if (S_ISFIFO(mode)) return "FIFO";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISDIR(mode)) return "directory";
+  return "special file";
+}
+
+// Writes all of content to an open descriptor, retrying short writes.
+bool write_all(int fd, const std::string& content) {
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
 std::string dir_of(const std::string& path) {
   std::vector<char> copy(path.begin(), path.end());
   copy.push_back('\0');
@@ -58,9 +79,13 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
                                std::optional<mode_t> mode) {
   mode_t final_mode = 0644;
   struct stat st {};
+  bool exists = stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    return fail("write " + path + ": not a regular file (" + file_type_name(st.st_mode) + ")");
+  }
   if (mode) {
     final_mode = *mode;
-  } else if (stat(path.c_str(), &st) == 0) {
+  } else if (exists) {
     final_mode = st.st_mode & 07777;
   }
   std::string tmp = path + ".mkata-tmp-XXXXXX";
@@ -106,6 +131,20 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
     fsync(dir);
     close(dir);
   }
+  return {};
+}
+
+Result<void> write_output_file(const std::string& path, const std::string& content) {
+  struct stat st {};
+  bool in_place = path == "-" ||
+                  (stat(path.c_str(), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)));
+  if (!in_place) return write_file_atomic(path, content);
+  int fd = path == "-" ? dup(STDOUT_FILENO) : open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return fail(Error::from_errno("write " + path, errno));
+  bool ok = write_all(fd, content);
+  int e = errno;
+  close(fd);
+  if (!ok) return fail(Error::from_errno("write " + path, e));
   return {};
 }
 

@@ -24,8 +24,16 @@ bool path_exists(const std::string& path);
 /// Writes content to path atomically. The new file gets `mode` when given, otherwise the mode of
 /// the file it replaces (0644 for a new file). Parent directories are NOT created. On failure the
 /// old file is untouched and the temp file removed. Error: "write <path>: <strerror>".
+/// An existing target that is not a regular file (a device such as /dev/null, a FIFO, a socket,
+/// a directory) is refused — renaming over it would replace the device node itself:
+/// "write /dev/null: not a regular file (character device)".
 Result<void> write_file_atomic(const std::string& path, const std::string& content,
                                std::optional<mode_t> mode = std::nullopt);
+
+/// Writes a command's output file (a report, a manifest the user asked for): "-" is stdout; an
+/// existing character device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place; any
+/// other path is written with write_file_atomic().
+Result<void> write_output_file(const std::string& path, const std::string& content);
 
 /// Copies path to "<path>.mkata-backup" (atomically, replacing an older backup) and returns the
 /// backup's path. Error when path cannot be read or the backup cannot be written.

@@ -53,6 +53,26 @@ TEST_F(FilesTest, FailedWriteLeavesOldFileAndNoTemp) {
   EXPECT_EQ(entries, 1u);
 }
 
+TEST_F(FilesTest, RefusesToReplaceADeviceNode) {
+  // Renaming over /dev/null would replace the host's device node with a regular file.
+  auto r = write_file_atomic("/dev/null", "report");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "write /dev/null: not a regular file (character device)");
+  struct stat st {};
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+TEST_F(FilesTest, OutputFileWritesDevicesInPlaceAndFilesAtomically) {
+  ASSERT_TRUE(write_output_file("/dev/null", "discarded"));
+  struct stat st {};
+  ASSERT_EQ(stat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+  std::string p = dir_ + "/report.json";
+  ASSERT_TRUE(write_output_file(p, "{}\n"));
+  EXPECT_EQ(read_file(p).value(), "{}\n");
+}
+
 TEST_F(FilesTest, ReadMissingFileNamesPath) {
   auto r = read_file(dir_ + "/missing");
   ASSERT_FALSE(r);
