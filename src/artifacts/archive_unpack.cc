@@ -92,12 +92,12 @@ Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
   }
   std::string root_text = join(root, "/");
   if (hardlink) {
-    if (auto ok = check_link_target(*path, hardlink, true, root_text); !ok) return fail(ok.error());
+    if (auto ok = check_link_target(name, hardlink, true, root_text); !ok) return fail(ok.error());
     archive_entry_set_hardlink(entry, (dest + "/" + *normalize_entry_path(hardlink)).c_str());
     ++summary.hardlinks;
   } else if (type == AE_IFLNK) {
     const char* target = archive_entry_symlink(entry);
-    if (auto ok = check_link_target(*path, target ? target : "", false, root_text); !ok) {
+    if (auto ok = check_link_target(name, target ? target : "", false, root_text); !ok) {
       return fail(ok.error());
     }
     ++summary.symlinks;
@@ -172,7 +172,8 @@ Result<void> check_link_target(const std::string& entry_path, std::string_view t
 
 Result<UnpackSummary> unpack_archive(const std::string& archive_path, const std::string& dest_dir,
                                      const UnpackOptions& options) {
-  auto context = "unpack " + archive_path;
+  auto context =
+      "unpack " + (options.display_name.empty() ? archive_path : options.display_name);
   std::unique_ptr<char, decltype(&free)> real(realpath(dest_dir.c_str(), nullptr), &free);
   if (!real) return fail(Error::from_errno(context + ": " + dest_dir, errno));
   Reader in(archive_read_new(), &archive_read_free);

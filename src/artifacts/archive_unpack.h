@@ -27,6 +27,9 @@ struct UnpackOptions {
   /// Entries must lie under this relative directory ("opt/kata"); empty = anywhere in the
   /// archive. Link targets must stay under it too.
   std::string root;
+  /// How errors name the archive ("unpack <display_name>: ..."); empty = its path. The
+  /// installers pass what the user typed (the URL), not the staging copy's path.
+  std::string display_name;
 };
 
 /// What was unpacked.
@@ -44,7 +47,7 @@ struct UnpackSummary {
 /// "refuse archive entry '../../etc/x': path contains '..'".
 Result<std::string> normalize_entry_path(std::string_view name);
 
-/// Checks a link entry whose normalised path is entry_path. For a symlink, target is resolved
+/// Checks a link entry at entry_path (as written in the archive, already free of ".."). For a symlink, target is resolved
 /// from entry_path's directory; for a hardlink it is an archive path. Error:
 /// "refuse archive entry '<entry>': symlink target '<target>' escapes the install prefix"
 /// (or "hardlink target ...").
@@ -52,8 +55,8 @@ Result<void> check_link_target(const std::string& entry_path, std::string_view t
                                bool hardlink, const std::string& root);
 
 /// Unpacks archive_path into dest_dir (which must exist), refusing unsafe entries as above.
-/// Errors are prefixed "unpack <archive_path>: ". On error, dest_dir may hold part of the
-/// archive: the caller unpacks into a staging directory that it removes.
+/// Errors are prefixed "unpack <display_name or archive_path>: ". On error, dest_dir may hold
+/// part of the archive: the caller unpacks into a staging directory that it removes.
 Result<UnpackSummary> unpack_archive(const std::string& archive_path, const std::string& dest_dir,
                                      const UnpackOptions& options = {});
 

@@ -21,7 +21,7 @@ Result<UnpackSummary> roundtrip(const test::TempDir& dir, const std::vector<TarE
   std::string archive = dir / "a.tar";
   if (auto w = testing::write_tar(archive, entries, compression); !w) return fail(w.error());
   mkdir((dir / "out").c_str(), 0755);
-  return unpack_archive(archive, dir / "out", {root});
+  return unpack_archive(archive, dir / "out", {root, ""});
 }
 
 std::string refusal(const test::TempDir& dir, const std::vector<TarEntry>& entries) {

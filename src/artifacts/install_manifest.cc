@@ -187,6 +187,20 @@ Result<PurgeResult> purge_runtime(const std::string& runtime, const std::string&
     }
   }
   remove_directories(manifest, result);
+  if (!result.kept_modified.empty() || !result.kept_directories.empty()) {
+    InstallManifest rest = manifest;
+    std::erase_if(rest.files, [&](const ManifestEntry& e) {
+      return std::find(result.kept_modified.begin(), result.kept_modified.end(), e.path) ==
+             result.kept_modified.end();
+    });
+    rest.directories = result.kept_directories;
+    std::sort(rest.directories.begin(), rest.directories.end());
+    if (auto saved = save_manifest(manifest_path, rest); !saved) {
+      return fail(saved.error().wrap("purge " + runtime));
+    }
+    result.manifest_kept = true;
+    return result;
+  }
   if (unlink(manifest_path.c_str()) != 0) {
     return fail(Error::from_errno("remove " + manifest_path, errno).wrap("purge " + runtime));
   }

@@ -77,11 +77,15 @@ struct PurgeResult {
   std::vector<std::string> removed_directories;  ///< created by mkata, now empty: removed
   std::vector<std::string> kept_directories;     ///< created by mkata but not empty: kept
   std::vector<std::string> kept_foreign;         ///< what keeps them: files mkata did not install
+  /// True when something of ours was kept: the manifest then lists only those kept files and
+  /// directories (so that a later purge can finish the job); false when it was removed.
+  bool manifest_kept = false;
 };
 
 /// Removes the files of the manifest whose bytes (or link target) still match, then the
-/// directories mkata created that are now empty, then the manifest itself. Files modified since
-/// install and files the user added are kept and listed. Errors: no manifest ("no manifest at
+/// directories mkata created that are now empty. Files modified since install and files the
+/// user added are kept and listed. The manifest is removed when nothing of ours is left;
+/// otherwise it is rewritten to list only what was kept. Errors: no manifest ("no manifest at
 /// <path>: mkata did not install <runtime> (nothing to purge)"), a manifest for another runtime,
 /// or a failed unlink ("remove <path>: <strerror>", after which the manifest is kept).
 Result<PurgeResult> purge_runtime(const std::string& runtime, const std::string& manifest_path);

@@ -103,6 +103,20 @@ TEST(PurgeRuntime, KeepsModifiedAndAddedFilesAndSaysSo) {
   EXPECT_EQ(purged->kept_directories,
             (std::vector<std::string>{in.prefix + "/bin", in.prefix}));
   EXPECT_EQ(*read_file(in.prefix + "/bin/mine"), "added by the user");
+  // The manifest now lists only what was kept; once the user's files are gone, a second purge
+  // finishes the job.
+  EXPECT_TRUE(purged->manifest_kept);
+  auto rest = load_manifest(in.manifest_path);
+  ASSERT_TRUE(rest && *rest);
+  EXPECT_EQ((*rest)->files.size(), 2u);
+  unlink((in.prefix + "/bin/mine").c_str());
+  unlink((in.prefix + "/bin/runtime").c_str());
+  unlink((in.prefix + "/bin/link").c_str());
+  auto again = purge_runtime("kata", in.manifest_path);
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_FALSE(again->manifest_kept);
+  EXPECT_FALSE(path_exists(in.prefix));
+  EXPECT_FALSE(path_exists(in.manifest_path));
 }
 
 TEST(PurgeRuntime, ReportsAlreadyMissingFiles) {

@@ -86,7 +86,8 @@ std::string render_purge_summary(const PurgeResult& p) {
   list_lines(out, "kept (not installed by mkata)", p.kept_foreign);
   list_lines(out, "kept directory (not empty)", p.kept_directories);
   list_lines(out, "already gone", p.missing);
-  out += "  manifest removed: " + p.manifest_path + "\n";
+  out += (p.manifest_kept ? "  manifest kept (lists what is left): " : "  manifest removed: ") +
+         p.manifest_path + "\n";
   return out;
 }
 

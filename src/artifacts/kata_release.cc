@@ -197,7 +197,7 @@ Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string&
   if (!sha256) return fail(sha256.error());
   auto unpack_dir = staging->subdir("root");
   if (!unpack_dir) return fail(unpack_dir.error());
-  auto unpacked = unpack_archive(*archive, *unpack_dir, {"opt/kata"});
+  auto unpacked = unpack_archive(*archive, *unpack_dir, {"opt/kata", o.source});
   if (!unpacked) return fail(unpacked.error());
   std::string kata_root = *unpack_dir + "/opt/kata";
   auto layout = check_layout(kata_root, name);

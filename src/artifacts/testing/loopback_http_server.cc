@@ -55,6 +55,7 @@ std::string reason(int status) {
 void LoopbackHttpServer::route(const std::string& path, Route route) {
   std::lock_guard lock(mutex_);
   routes_[path] = std::move(route);
+  answered_[path] = 0;  // drop_first counts answers of this route, not of earlier ones
 }
 
 Result<void> LoopbackHttpServer::start() {

@@ -41,7 +41,8 @@ class LoopbackHttpServer {
   LoopbackHttpServer(const LoopbackHttpServer&) = delete;
   LoopbackHttpServer& operator=(const LoopbackHttpServer&) = delete;
 
-  /// Adds or replaces a route (also while running). Unknown paths get 404 Not Found.
+  /// Adds or replaces a route (also while running; its drop_first count starts again). Unknown
+  /// paths get 404 Not Found.
   void route(const std::string& path, Route route);
   /// Binds 127.0.0.1:0 and starts serving.
   Result<void> start();

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <cstdint>
 #include <memory>
 
 #include "artifacts/checksum.h"
@@ -52,6 +53,16 @@ void describe(struct archive_entry* e, const TarEntry& t) {
       break;
     case TarEntry::Type::kFifo: archive_entry_set_filetype(e, AE_IFIFO); break;
   }
+}
+
+// Incompressible bytes, so that the archive has a realistic size for drop-and-resume tests.
+std::string noise(size_t size, uint32_t seed) {
+  std::string out(size, '\0');
+  for (char& c : out) {
+    seed = seed * 1664525u + 1013904223u;
+    c = static_cast<char>(seed >> 24);
+  }
+  return out;
 }
 
 TarEntry dir(const std::string& path) { return dir_entry(path); }
@@ -163,10 +174,10 @@ std::vector<TarEntry> kata_static_entries(const std::string& version) {
            "configuration-qemu.toml"),
       dir("./opt/kata/share/kata-containers/"),
       file("./opt/kata/share/kata-containers/vmlinux-6.1.38-117",
-           std::string(3000, 'k') + "stand-in guest kernel"),
+           noise(192 * 1024, 1) + "stand-in guest kernel"),
       link("./opt/kata/share/kata-containers/vmlinux.container", "vmlinux-6.1.38-117"),
       file("./opt/kata/share/kata-containers/kata-ubuntu-latest.image",
-           std::string(5000, 'i') + "stand-in guest image"),
+           noise(320 * 1024, 2) + "stand-in guest image"),
       link("./opt/kata/share/kata-containers/kata-containers.img", "kata-ubuntu-latest.image"),
   };
 }
