@@ -5,7 +5,13 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <memory>
 #include <vector>
@@ -55,6 +61,39 @@ const char* refused_type(mode_t type) {
   }
 }
 
+// A symlink as written in the archive, for the check after extraction.
+struct SymlinkEntry {
+  std::string name;    // as in the archive (for the message)
+  std::string path;    // normalised
+  std::string target;
+};
+
+// The lexical check cannot see through other symlinks of the same archive ("b -> ." makes
+// "b/b/../.." climb higher than it looks), so once everything is on disk each symlink is also
+// resolved by the kernel with RESOLVE_BENEATH, which fails with EXDEV on any escape from root.
+Result<void> check_symlinks_on_disk(const std::string& dest, const std::vector<std::string>& root,
+                                    const std::vector<SymlinkEntry>& links) {
+  std::string root_dir = dest + (root.empty() ? "" : "/" + join(root, "/"));
+  int root_fd = open(root_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return links.empty() ? Result<void>{} : fail(Error::from_errno(root_dir, errno));
+  for (const auto& link : links) {
+    std::string below = link.path.substr(root.empty() ? 0 : join(root, "/").size() + 1);
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    long fd = syscall(SYS_openat2, root_fd, below.c_str(), &how, sizeof how);
+    if (fd >= 0) {
+      close(static_cast<int>(fd));
+    } else if (errno == EXDEV || errno == ELOOP) {
+      close(root_fd);
+      return fail(refuse(link.name, "symlink target '" + link.target +
+                                        "' escapes the install prefix"));
+    }  // ENOENT: dangling, but the lexical check already kept it inside
+  }
+  close(root_fd);
+  return {};
+}
+
 Result<void> copy_data(struct archive* in, struct archive* out) {
   const void* buffer = nullptr;
   size_t size = 0;
@@ -72,7 +111,8 @@ Result<void> copy_data(struct archive* in, struct archive* out) {
 // Checks one entry and rewrites it to its place under dest. Returns false for an entry that is
 // only an ancestor of root (nothing to write).
 Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
-                           const std::vector<std::string>& root, UnpackSummary& summary) {
+                           const std::vector<std::string>& root, UnpackSummary& summary,
+                           std::vector<SymlinkEntry>& symlinks) {
   const char* raw = archive_entry_pathname(entry);
   std::string name = raw ? raw : "";
   auto path = normalize_entry_path(name);
@@ -100,6 +140,7 @@ Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
     if (auto ok = check_link_target(name, target ? target : "", false, root_text); !ok) {
       return fail(ok.error());
     }
+    symlinks.push_back({name, *path, target});
     ++summary.symlinks;
   } else {
     ++(is_dir ? summary.directories : summary.files);
@@ -114,13 +155,17 @@ Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
 Result<UnpackSummary> unpack_into(struct archive* in, struct archive* out, const std::string& dest,
                                   const std::vector<std::string>& root) {
   UnpackSummary summary;
+  std::vector<SymlinkEntry> symlinks;
   struct archive_entry* entry = nullptr;
   while (true) {
     int r = archive_read_next_header(in, &entry);
-    if (r == ARCHIVE_EOF) return summary;
+    if (r == ARCHIVE_EOF) {
+      if (auto ok = check_symlinks_on_disk(dest, root, symlinks); !ok) return fail(ok.error());
+      return summary;
+    }
     if (r < ARCHIVE_WARN) return fail(Error(archive_error_string(in)));
     if (interrupted()) return fail(Error("interrupted", ErrorKind::kInterrupted));
-    auto wanted = prepare_entry(entry, dest, root, summary);
+    auto wanted = prepare_entry(entry, dest, root, summary, symlinks);
     if (!wanted) return fail(wanted.error());
     if (!*wanted) continue;
     if (archive_write_header(out, entry) < ARCHIVE_OK) {
@@ -158,6 +203,7 @@ Result<void> check_link_target(const std::string& entry_path, std::string_view t
     resolved.pop_back();  // a symlink's target is relative to its directory
   }
   for (const auto& part : components(target)) {
+    if (hardlink && part == "..") return fail(escapes);  // archive paths never need ".."
     if (part != "..") {
       resolved.push_back(part);
     } else if (resolved.empty()) {

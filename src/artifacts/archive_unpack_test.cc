@@ -48,6 +48,7 @@ TEST(CheckLinkTarget, ResolvesFromTheLinksDirectory) {
             "prefix");
   EXPECT_FALSE(check_link_target("opt/kata/bin/a", "/etc/passwd", false, "opt/kata"));
   EXPECT_FALSE(check_link_target("a", "../b", false, ""));
+  EXPECT_FALSE(check_link_target("opt/kata/bin/b", "opt/kata/bin/../bin/a", true, "opt/kata"));
   EXPECT_TRUE(check_link_target("opt/kata/bin/b", "opt/kata/bin/a", true, "opt/kata"));
   EXPECT_EQ(check_link_target("opt/kata/bin/b", "etc/shadow", true, "opt/kata").error().message(),
             "refuse archive entry 'opt/kata/bin/b': hardlink target 'etc/shadow' escapes the "
@@ -106,6 +107,17 @@ TEST(UnpackArchive, RefusesEscapingSymlinkAndWritingThroughIt) {
                 ": refuse archive entry 'opt/kata/bin/evil': symlink target '../../../etc' "
                 "escapes the install prefix");
   EXPECT_FALSE(path_exists(dir / "out/opt/kata/bin/evil"));
+}
+
+TEST(UnpackArchive, RefusesSymlinkThatEscapesThroughAnotherSymlink) {
+  // Lexically "bin/b/b/b/../../../../x" stays inside opt/kata; on disk b -> . makes it climb
+  // four levels from bin/, out of the prefix.
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::symlink_entry("opt/kata/bin/b", "."),
+                          testing::symlink_entry("opt/kata/bin/a", "b/b/b/../../../../x")}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata/bin/a': symlink target 'b/b/b/../../../../x' "
+                "escapes the install prefix");
 }
 
 TEST(UnpackArchive, RefusesEscapingHardlink) {
