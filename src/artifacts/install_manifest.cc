@@ -134,6 +134,20 @@ Result<std::optional<InstallManifest>> load_manifest(const std::string& path) {
   return std::optional<InstallManifest>(std::move(*manifest));
 }
 
+Result<std::vector<InstallManifest>> load_all_manifests(const std::string& manifest_dir) {
+  std::vector<InstallManifest> out;
+  for (const auto& path : children(manifest_dir)) {
+    if (!path.ends_with(".json")) continue;
+    auto manifest = load_manifest(path);
+    if (!manifest) return fail(manifest.error());
+    if (*manifest) out.push_back(std::move(**manifest));
+  }
+  std::sort(out.begin(), out.end(), [](const InstallManifest& a, const InstallManifest& b) {
+    return a.runtime < b.runtime;
+  });
+  return out;
+}
+
 Result<void> save_manifest(const std::string& path, const InstallManifest& manifest) {
   if (auto made = make_directories(parent_of(path)); !made) {
     return fail(made.error().wrap("write manifest " + path));

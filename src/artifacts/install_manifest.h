@@ -57,6 +57,11 @@ Result<InstallManifest> parse_manifest(std::string_view json, const std::string&
 /// Loads a manifest; nullopt when the file does not exist.
 Result<std::optional<InstallManifest>> load_manifest(const std::string& path);
 
+/// Every manifest in manifest_dir (what mkata installed, for `mkata check` to report versions),
+/// sorted by runtime; empty when the directory does not exist. A broken manifest is an error.
+Result<std::vector<InstallManifest>> load_all_manifests(
+    const std::string& manifest_dir = kDefaultManifestDir);
+
 /// Writes a manifest atomically, creating its directory.
 Result<void> save_manifest(const std::string& path, const InstallManifest& manifest);
 

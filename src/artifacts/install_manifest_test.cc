@@ -119,6 +119,18 @@ TEST(PurgeRuntime, KeepsModifiedAndAddedFilesAndSaysSo) {
   EXPECT_FALSE(path_exists(in.manifest_path));
 }
 
+TEST(InstallManifest, LoadAllListsEveryRuntime) {
+  Installed in;
+  InstallManifest g{"gvisor", "release-1", "d", "", "/usr/local/bin", "t", {}, {}};
+  ASSERT_TRUE(save_manifest(in.dir / "manifests/gvisor.json", g));
+  auto all = load_all_manifests(in.dir / "manifests");
+  ASSERT_TRUE(all) << all.error().message();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].runtime, "gvisor");
+  EXPECT_EQ((*all)[1].version, "3.2.0");
+  EXPECT_TRUE(load_all_manifests(in.dir / "none")->empty());
+}
+
 TEST(PurgeRuntime, ReportsAlreadyMissingFiles) {
   Installed in;
   unlink((in.prefix + "/bin/shim").c_str());

@@ -2,6 +2,7 @@
 #include "artifacts/installed_runtime.h"
 
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 namespace mkata::artifacts {
 namespace {
@@ -89,6 +90,33 @@ std::string render_purge_summary(const PurgeResult& p) {
   out += (p.manifest_kept ? "  manifest kept (lists what is left): " : "  manifest removed: ") +
          p.manifest_path + "\n";
   return out;
+}
+
+std::string install_summary_json(const InstalledRuntime& r) {
+  nlohmann::json j = {{"runtime", r.runtime},         {"version", r.version},
+                      {"source", r.source},           {"digest", r.digest},
+                      {"verified", r.verified},       {"from_distribution", r.from_distribution},
+                      {"prefix", r.prefix},           {"runtime_type", r.runtime_type},
+                      {"shim_path", r.shim_path},     {"binary_path", r.binary_path},
+                      {"config_path", r.config_path}, {"manifest_path", r.manifest_path},
+                      {"changed", r.changed},         {"added", r.added},
+                      {"replaced", r.replaced},       {"unchanged", r.unchanged},
+                      {"removed_stale", r.removed_stale}, {"kept_stale", r.kept_stale},
+                      {"notes", r.notes}};
+  return j.dump(2) + "\n";
+}
+
+std::string purge_summary_json(const PurgeResult& p) {
+  nlohmann::json j = {{"runtime", p.runtime},
+                      {"manifest_path", p.manifest_path},
+                      {"manifest_kept", p.manifest_kept},
+                      {"removed", p.removed},
+                      {"kept_modified", p.kept_modified},
+                      {"missing", p.missing},
+                      {"removed_directories", p.removed_directories},
+                      {"kept_directories", p.kept_directories},
+                      {"kept_foreign", p.kept_foreign}};
+  return j.dump(2) + "\n";
 }
 
 }  // namespace mkata::artifacts

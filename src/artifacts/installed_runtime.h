@@ -51,4 +51,8 @@ std::string render_install_summary(const InstalledRuntime& installed);
 /// The lines `mkata uninstall --runtime ... --purge` prints.
 std::string render_purge_summary(const PurgeResult& purge);
 
+/// The same results as JSON objects for --json (field names as in the structs).
+std::string install_summary_json(const InstalledRuntime& installed);
+std::string purge_summary_json(const PurgeResult& purge);
+
 }  // namespace mkata::artifacts

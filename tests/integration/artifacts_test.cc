@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "artifacts/checksum.h"
 #include "artifacts/gvisor_release.h"
@@ -171,6 +172,9 @@ TEST_F(KataRelease, InstallsTheArchiveFromAUrlInTheRealLayout) {
                                       prefix_ + "/share/defaults",
                                       prefix_ + "/share/defaults/kata-containers",
                                       prefix_ + "/share/kata-containers"}));
+  auto json = nlohmann::json::parse(install_summary_json(*installed));
+  EXPECT_EQ(json["shim_path"], installed->shim_path);
+  EXPECT_EQ(json["added"].size(), 12u);
   EXPECT_EQ(render_install_summary(*installed),
             "installed kata 3.2.0 into " + prefix_ + " (checksum verified)\n"
             "  files: 12 added, 0 replaced, 0 unchanged, 0 removed\n"
