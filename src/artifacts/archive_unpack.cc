@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <memory>
 #include <vector>
 
@@ -53,18 +52,23 @@ bool ancestor_of(const std::vector<std::string>& path, const std::vector<std::st
 
 const char* refused_type(mode_t type) {
   switch (type) {
-    case AE_IFCHR: return "character device";
-    case AE_IFBLK: return "block device";
-    case AE_IFIFO: return "FIFO";
-    case AE_IFSOCK: return "socket";
-    default: return "unsupported entry type";
+    case AE_IFCHR:
+      return "character device";
+    case AE_IFBLK:
+      return "block device";
+    case AE_IFIFO:
+      return "FIFO";
+    case AE_IFSOCK:
+      return "socket";
+    default:
+      return "unsupported entry type";
   }
 }
 
 // A symlink as written in the archive, for the check after extraction.
 struct SymlinkEntry {
-  std::string name;    // as in the archive (for the message)
-  std::string path;    // normalised
+  std::string name;  // as in the archive (for the message)
+  std::string path;  // normalised
   std::string target;
 };
 
@@ -86,8 +90,8 @@ Result<void> check_symlinks_on_disk(const std::string& dest, const std::vector<s
       close(static_cast<int>(fd));
     } else if (errno == EXDEV || errno == ELOOP) {
       close(root_fd);
-      return fail(refuse(link.name, "symlink target '" + link.target +
-                                        "' escapes the install prefix"));
+      return fail(
+          refuse(link.name, "symlink target '" + link.target + "' escapes the install prefix"));
     }  // ENOENT: dangling, but the lexical check already kept it inside
   }
   close(root_fd);
@@ -218,8 +222,7 @@ Result<void> check_link_target(const std::string& entry_path, std::string_view t
 
 Result<UnpackSummary> unpack_archive(const std::string& archive_path, const std::string& dest_dir,
                                      const UnpackOptions& options) {
-  auto context =
-      "unpack " + (options.display_name.empty() ? archive_path : options.display_name);
+  auto context = "unpack " + (options.display_name.empty() ? archive_path : options.display_name);
   std::unique_ptr<char, decltype(&free)> real(realpath(dest_dir.c_str(), nullptr), &free);
   if (!real) return fail(Error::from_errno(context + ": " + dest_dir, errno));
   Reader in(archive_read_new(), &archive_read_free);

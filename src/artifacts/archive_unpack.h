@@ -47,9 +47,9 @@ struct UnpackSummary {
 /// "refuse archive entry '../../etc/x': path contains '..'".
 Result<std::string> normalize_entry_path(std::string_view name);
 
-/// Checks a link entry at entry_path (as written in the archive, already free of ".."). For a symlink, target is resolved
-/// from entry_path's directory; for a hardlink it is an archive path. Error:
-/// "refuse archive entry '<entry>': symlink target '<target>' escapes the install prefix"
+/// Checks a link entry at entry_path (as written in the archive, already free of ".."). For a
+/// symlink, target is resolved from entry_path's directory; for a hardlink it is an archive path.
+/// Error: "refuse archive entry '<entry>': symlink target '<target>' escapes the install prefix"
 /// (or "hardlink target ...").
 Result<void> check_link_target(const std::string& entry_path, std::string_view target,
                                bool hardlink, const std::string& root);

@@ -40,8 +40,8 @@ TEST(NormalizeEntryPath, CleansHarmlessForms) {
 }
 
 TEST(CheckLinkTarget, ResolvesFromTheLinksDirectory) {
-  EXPECT_TRUE(check_link_target("opt/kata/share/x/vmlinux.container", "vmlinux-6.1", false,
-                                "opt/kata"));
+  EXPECT_TRUE(
+      check_link_target("opt/kata/share/x/vmlinux.container", "vmlinux-6.1", false, "opt/kata"));
   EXPECT_TRUE(check_link_target("opt/kata/bin/a", "../share/b", false, "opt/kata"));
   EXPECT_EQ(check_link_target("opt/kata/bin/a", "../../b", false, "opt/kata").error().message(),
             "refuse archive entry 'opt/kata/bin/a': symlink target '../../b' escapes the install "
@@ -66,7 +66,8 @@ TEST(UnpackArchive, UnpacksTheKataLayoutInEveryCompression) {
     ASSERT_EQ(stat((dir / "out/opt/kata/bin/containerd-shim-kata-v2").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0755u);
     EXPECT_EQ(st.st_uid, geteuid());
-    ASSERT_EQ(lstat((dir / "out/opt/kata/share/kata-containers/vmlinux.container").c_str(), &st), 0);
+    ASSERT_EQ(lstat((dir / "out/opt/kata/share/kata-containers/vmlinux.container").c_str(), &st),
+              0);
     EXPECT_TRUE(S_ISLNK(st.st_mode));
   }
 }
@@ -86,8 +87,9 @@ TEST(UnpackArchive, DropsSetuidAndKeepsPermissions) {
 
 TEST(UnpackArchive, RefusesTraversal) {
   test::TempDir dir("mkata-unpack");
-  EXPECT_EQ(refusal(dir, {testing::file_entry("../../etc/x", "owned")}),
-            "unpack " + (dir / "a.tar") + ": refuse archive entry '../../etc/x': path contains '..'");
+  EXPECT_EQ(
+      refusal(dir, {testing::file_entry("../../etc/x", "owned")}),
+      "unpack " + (dir / "a.tar") + ": refuse archive entry '../../etc/x': path contains '..'");
   EXPECT_FALSE(path_exists("/etc/x") && read_file("/etc/x").value_or("") == "owned");
 }
 

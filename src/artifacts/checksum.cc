@@ -105,8 +105,8 @@ Result<ExpectedDigest> parse_digest(std::string_view text) {
   if (hex.size() == 64) by_length = DigestAlgorithm::kSha256;
   if (hex.size() == 128) by_length = DigestAlgorithm::kSha512;
   if (!all_hex(hex) || !by_length || (named && named != by_length)) {
-    return fail(Error::usage("digest '" + value +
-                             "': expected 64 (sha256) or 128 (sha512) hex digits"));
+    return fail(
+        Error::usage("digest '" + value + "': expected 64 (sha256) or 128 (sha512) hex digits"));
   }
   return ExpectedDigest{*by_length, lower(hex)};
 }

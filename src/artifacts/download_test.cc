@@ -30,7 +30,8 @@ DownloadOptions quick() {
 
 std::vector<std::string> listing(const std::string& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename());
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    names.push_back(e.path().filename());
   return names;
 }
 
@@ -143,8 +144,8 @@ TEST(Download, ServerErrorsAreRetried) {
   ASSERT_TRUE(server.start());
   auto text = download_text(server.url("/sums"), quick());
   ASSERT_FALSE(text);
-  EXPECT_EQ(text.error().message(),
-            "download " + server.url("/sums") + ": HTTP 503 Service Unavailable (after 3 attempts)");
+  EXPECT_EQ(text.error().message(), "download " + server.url("/sums") +
+                                        ": HTTP 503 Service Unavailable (after 3 attempts)");
   server.route("/sums", {200, "abc  f\n"});
   EXPECT_EQ(*download_text(server.url("/sums"), quick()), "abc  f\n");
 }

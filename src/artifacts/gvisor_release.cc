@@ -48,9 +48,10 @@ Result<InstalledRuntime> use_distribution(const GvisorInstallOptions& o) {
   r.shim_path = shim.value_or("");
   r.runtime_type = shim ? "io.containerd.runsc.v1" : "io.containerd.runc.v2";
   if (!shim) {
-    r.notes.push_back("no containerd-shim-runsc-v1: the handler uses io.containerd.runc.v2 with "
-                      "BinaryName " + o.distribution_runsc +
-                      " (on containerd 1.6, mkata's runsc adapter; see docs/adapters.md)");
+    r.notes.push_back(
+        "no containerd-shim-runsc-v1: the handler uses io.containerd.runc.v2 with "
+        "BinaryName " +
+        o.distribution_runsc + " (on containerd 1.6, mkata's runsc adapter; see docs/adapters.md)");
   }
   return r;
 }

@@ -65,9 +65,9 @@ TEST(GvisorRelease, MissingChecksumFileIsAnError) {
   GvisorFixture f;
   ASSERT_TRUE(testing::write_gvisor_release(f.dir / "release", "r"));
   std::filesystem::remove(f.dir / "release/runsc.sha512");
-  EXPECT_EQ(install_gvisor_release(f.options).error().message(),
-            "install gvisor: read " + (f.dir / "release/runsc.sha512") +
-                ": No such file or directory");
+  EXPECT_EQ(
+      install_gvisor_release(f.options).error().message(),
+      "install gvisor: read " + (f.dir / "release/runsc.sha512") + ": No such file or directory");
 }
 
 TEST(GvisorRelease, WithoutSourceOrPackageSaysWhatToDo) {

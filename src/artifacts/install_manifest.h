@@ -33,12 +33,12 @@ struct ManifestEntry {
 
 /// Everything mkata installed for one runtime.
 struct InstallManifest {
-  std::string runtime;        ///< "kata" or "gvisor"
-  std::string version;        ///< e.g. "3.2.0"; "unknown" when not known
-  std::string source;         ///< the file or URL installed from
-  std::string source_digest;  ///< "sha256:<hex>" of the archive, or "" when unverified
-  std::string prefix;         ///< the install prefix ("/opt/kata")
-  std::string installed_at;   ///< UTC, RFC 3339
+  std::string runtime;                   ///< "kata" or "gvisor"
+  std::string version;                   ///< e.g. "3.2.0"; "unknown" when not known
+  std::string source;                    ///< the file or URL installed from
+  std::string source_digest;             ///< "sha256:<hex>" of the archive, or "" when unverified
+  std::string prefix;                    ///< the install prefix ("/opt/kata")
+  std::string installed_at;              ///< UTC, RFC 3339
   std::vector<ManifestEntry> files;      ///< sorted by path
   std::vector<std::string> directories;  ///< created by mkata, sorted
   bool operator==(const InstallManifest&) const = default;

@@ -28,7 +28,11 @@ ManifestEntry link_entry(const std::string& path, const std::string& target) {
 }
 
 TEST(InstallManifest, RoundTripsThroughJson) {
-  InstallManifest m{"kata", "3.2.0", "https://x/kata.tar.xz", "sha256:ab", "/opt/kata",
+  InstallManifest m{"kata",
+                    "3.2.0",
+                    "https://x/kata.tar.xz",
+                    "sha256:ab",
+                    "/opt/kata",
                     "2026-11-27T23:00:00Z",
                     {file_entry("/opt/kata/bin/a", "a"), link_entry("/opt/kata/c", "a")},
                     {"/opt/kata", "/opt/kata/bin"}};
@@ -67,11 +71,16 @@ struct Installed {
     write_file_atomic(prefix + "/bin/shim", "shim", 0755);
     write_file_atomic(prefix + "/bin/runtime", "runtime", 0755);
     symlink("shim", (prefix + "/bin/link").c_str());
-    InstallManifest m{"kata", "3.2.0", "f", "", prefix, "t",
-                      {file_entry(prefix + "/bin/runtime", "runtime"),
-                       file_entry(prefix + "/bin/shim", "shim"),
-                       link_entry(prefix + "/bin/link", "shim")},
-                      {prefix, prefix + "/bin"}};
+    InstallManifest m{
+        "kata",
+        "3.2.0",
+        "f",
+        "",
+        prefix,
+        "t",
+        {file_entry(prefix + "/bin/runtime", "runtime"), file_entry(prefix + "/bin/shim", "shim"),
+         link_entry(prefix + "/bin/link", "shim")},
+        {prefix, prefix + "/bin"}};
     save_manifest(manifest_path, m);
   }
 };
@@ -81,8 +90,7 @@ TEST(PurgeRuntime, RemovesEverythingUntouched) {
   auto purged = purge_runtime("kata", in.manifest_path);
   ASSERT_TRUE(purged) << purged.error().message();
   EXPECT_EQ(purged->removed.size(), 3u);
-  EXPECT_EQ(purged->removed_directories,
-            (std::vector<std::string>{in.prefix + "/bin", in.prefix}));
+  EXPECT_EQ(purged->removed_directories, (std::vector<std::string>{in.prefix + "/bin", in.prefix}));
   EXPECT_FALSE(path_exists(in.prefix));
   EXPECT_TRUE(path_exists(in.dir / "opt"));  // existed before: not ours
   EXPECT_FALSE(path_exists(in.manifest_path));
@@ -100,8 +108,7 @@ TEST(PurgeRuntime, KeepsModifiedAndAddedFilesAndSaysSo) {
   EXPECT_EQ(purged->kept_modified,
             (std::vector<std::string>{in.prefix + "/bin/runtime", in.prefix + "/bin/link"}));
   EXPECT_EQ(purged->kept_foreign, std::vector<std::string>{in.prefix + "/bin/mine"});
-  EXPECT_EQ(purged->kept_directories,
-            (std::vector<std::string>{in.prefix + "/bin", in.prefix}));
+  EXPECT_EQ(purged->kept_directories, (std::vector<std::string>{in.prefix + "/bin", in.prefix}));
   EXPECT_EQ(*read_file(in.prefix + "/bin/mine"), "added by the user");
   // The manifest now lists only what was kept; once the user's files are gone, a second purge
   // finishes the job.

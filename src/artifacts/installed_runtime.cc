@@ -9,7 +9,7 @@ namespace {
 
 std::string utc_now() {
   std::time_t now = std::time(nullptr);
-  std::tm tm {};
+  std::tm tm{};
   gmtime_r(&now, &tm);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -29,10 +29,9 @@ void list_lines(std::string& out, const std::string& label, const std::vector<st
 Result<void> record_placement(const Placement& placement, const InstallRecord& record,
                               const InstallManifest* previous, const std::string& manifest_path,
                               InstalledRuntime& result) {
-  InstallManifest manifest{record.runtime,      record.version,
-                           record.source,       record.source_digest,
-                           record.prefix,       "",
-                           placement.entries,   placement.directories};
+  InstallManifest manifest{record.runtime,       record.version,       record.source,
+                           record.source_digest, record.prefix,        "",
+                           placement.entries,    placement.directories};
   bool same_as_before = previous && previous->files == manifest.files &&
                         previous->directories == manifest.directories &&
                         previous->version == manifest.version;
@@ -63,9 +62,8 @@ std::string render_install_summary(const InstalledRuntime& r) {
     out += "installed " + r.runtime + " " + r.version + " into " + r.prefix + " (" +
            (r.verified ? "checksum verified" : "NOT verified: no checksum given") + ")\n";
     out += "  files: " + std::to_string(r.added.size()) + " added, " +
-           std::to_string(r.replaced.size()) + " replaced, " +
-           std::to_string(r.unchanged.size()) + " unchanged, " +
-           std::to_string(r.removed_stale.size()) + " removed\n";
+           std::to_string(r.replaced.size()) + " replaced, " + std::to_string(r.unchanged.size()) +
+           " unchanged, " + std::to_string(r.removed_stale.size()) + " removed\n";
   }
   if (!r.version.empty()) out += "  version: " + r.version + "\n";
   if (!r.binary_path.empty()) out += "  runtime: " + r.binary_path + "\n";
@@ -93,15 +91,24 @@ std::string render_purge_summary(const PurgeResult& p) {
 }
 
 std::string install_summary_json(const InstalledRuntime& r) {
-  nlohmann::json j = {{"runtime", r.runtime},         {"version", r.version},
-                      {"source", r.source},           {"digest", r.digest},
-                      {"verified", r.verified},       {"from_distribution", r.from_distribution},
-                      {"prefix", r.prefix},           {"runtime_type", r.runtime_type},
-                      {"shim_path", r.shim_path},     {"binary_path", r.binary_path},
-                      {"config_path", r.config_path}, {"manifest_path", r.manifest_path},
-                      {"changed", r.changed},         {"added", r.added},
-                      {"replaced", r.replaced},       {"unchanged", r.unchanged},
-                      {"removed_stale", r.removed_stale}, {"kept_stale", r.kept_stale},
+  nlohmann::json j = {{"runtime", r.runtime},
+                      {"version", r.version},
+                      {"source", r.source},
+                      {"digest", r.digest},
+                      {"verified", r.verified},
+                      {"from_distribution", r.from_distribution},
+                      {"prefix", r.prefix},
+                      {"runtime_type", r.runtime_type},
+                      {"shim_path", r.shim_path},
+                      {"binary_path", r.binary_path},
+                      {"config_path", r.config_path},
+                      {"manifest_path", r.manifest_path},
+                      {"changed", r.changed},
+                      {"added", r.added},
+                      {"replaced", r.replaced},
+                      {"unchanged", r.unchanged},
+                      {"removed_stale", r.removed_stale},
+                      {"kept_stale", r.kept_stale},
                       {"notes", r.notes}};
   return j.dump(2) + "\n";
 }

@@ -15,18 +15,18 @@ namespace mkata::artifacts {
 
 /// The outcome of install_kata_release() / install_gvisor_release().
 struct InstalledRuntime {
-  std::string runtime;        ///< "kata" or "gvisor"
-  std::string version;        ///< from the archive name or `runsc --version`; "unknown" if not
-  std::string source;         ///< file, URL, directory, or "debian package runsc <version>"
-  std::string digest;         ///< "sha256:<hex>" of a verified archive; "" when not verified
-  bool verified = false;      ///< every downloaded/read file matched its published checksum
+  std::string runtime;             ///< "kata" or "gvisor"
+  std::string version;             ///< from the archive name or `runsc --version`; "unknown" if not
+  std::string source;              ///< file, URL, directory, or "debian package runsc <version>"
+  std::string digest;              ///< "sha256:<hex>" of a verified archive; "" when not verified
+  bool verified = false;           ///< every downloaded/read file matched its published checksum
   bool from_distribution = false;  ///< Debian's package: mkata installed nothing
-  std::string prefix;         ///< where the files went ("" for the distribution package)
-  std::string runtime_type;   ///< containerd runtime_type for the handler
-  std::string shim_path;      ///< the containerd shim ("" when the handler uses runc's shim)
-  std::string binary_path;    ///< kata-runtime / runsc
-  std::string config_path;    ///< Kata's default ConfigPath for the handler's options
-  std::string manifest_path;  ///< "" for the distribution package
+  std::string prefix;              ///< where the files went ("" for the distribution package)
+  std::string runtime_type;        ///< containerd runtime_type for the handler
+  std::string shim_path;           ///< the containerd shim ("" when the handler uses runc's shim)
+  std::string binary_path;         ///< kata-runtime / runsc
+  std::string config_path;         ///< Kata's default ConfigPath for the handler's options
+  std::string manifest_path;       ///< "" for the distribution package
   std::vector<std::string> added, replaced, unchanged, removed_stale, kept_stale;
   std::vector<std::string> notes;  ///< things the user should know (missing kernel, ...)
   /// True when this run changed the disk (false: an identical re-install).

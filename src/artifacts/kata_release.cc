@@ -38,8 +38,8 @@ Result<std::string> checked_prefix(const std::string& prefix) {
   while (p.size() > 1 && p.back() == '/') p.pop_back();
   if (p.empty() || p[0] != '/' || p == "/" || p.find("/../") != std::string::npos ||
       ends_with(p, "/..")) {
-    return fail(Error::usage("prefix '" + prefix +
-                             "': expected an absolute directory such as /opt/kata"));
+    return fail(
+        Error::usage("prefix '" + prefix + "': expected an absolute directory such as /opt/kata"));
   }
   return p;
 }
@@ -52,7 +52,8 @@ Result<void> check_sources(const KataInstallOptions& o) {
     return fail(Error::usage("--sha256 and --checksum-file are alternatives: pass one"));
   }
   if (is_url(o.source) && o.sha256.empty() && o.checksum_file.empty()) {
-    return fail(Error::usage(o.source + " is a download: pass --sha256 HEX or --checksum-file "
+    return fail(Error::usage(o.source +
+                             " is a download: pass --sha256 HEX or --checksum-file "
                              "FILE|URL so that it can be verified before it is installed"));
   }
   return {};
@@ -119,23 +120,28 @@ Result<KataLayout> check_layout(const std::string& root, const std::string& arch
   if (stat(shim.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return not_kata(std::string("opt/kata/") + kShim + " is missing");
   }
-  if ((st.st_mode & 0111) == 0) return not_kata(std::string("opt/kata/") + kShim + " is not executable");
+  if ((st.st_mode & 0111) == 0)
+    return not_kata(std::string("opt/kata/") + kShim + " is not executable");
   KataLayout layout;
   std::vector<std::string> configs = names_in(root + "/" + kConfigDir);
   if (std::find(configs.begin(), configs.end(), "configuration.toml") != configs.end()) {
     layout.config = std::string(kConfigDir) + "/configuration.toml";
-  } else if (std::find(configs.begin(), configs.end(), "configuration-qemu.toml") != configs.end()) {
+  } else if (std::find(configs.begin(), configs.end(), "configuration-qemu.toml") !=
+             configs.end()) {
     layout.config = std::string(kConfigDir) + "/configuration-qemu.toml";
-  } else if (auto it = std::find_if(configs.begin(), configs.end(), [](const std::string& n) {
-               return starts_with(n, "configuration-") && ends_with(n, ".toml");
-             });
+  } else if (auto it = std::find_if(configs.begin(), configs.end(),
+                                    [](const std::string& n) {
+                                      return starts_with(n, "configuration-") &&
+                                             ends_with(n, ".toml");
+                                    });
              it != configs.end()) {
     layout.config = std::string(kConfigDir) + "/" + *it;
   } else {
     return not_kata(std::string("no configuration*.toml in opt/kata/") + kConfigDir);
   }
   std::vector<std::string> guest = names_in(root + "/" + kGuestDir);
-  if (!any_name(guest, "vmlinu")) layout.notes.push_back("no guest kernel (vmlinux*) in the archive");
+  if (!any_name(guest, "vmlinu"))
+    layout.notes.push_back("no guest kernel (vmlinux*) in the archive");
   if (!any_name(guest, "kata-", ".img") && !any_name(guest, "kata-", ".initrd")) {
     layout.notes.push_back("no guest image (kata-*.img) in the archive");
   }
@@ -178,6 +184,72 @@ std::string archive_name_of(const std::string& source) {
   return is_url(source) ? url_file_name(source) : fs::path(source).filename().string();
 }
 
+// The verified, unpacked and checked release in the staging directory.
+struct StagedKata {
+  std::string root;  // <staging>/root/opt/kata
+  std::string name;  // the archive's file name
+  std::string sha256;
+  bool verified = false;
+  KataLayout layout;
+  std::vector<std::string> notes;
+};
+
+// Every step that writes only into the staging directory.
+Result<StagedKata> stage_release(const KataInstallOptions& o, const std::string& prefix,
+                                 const StagingDir& staging) {
+  StagedKata staged;
+  staged.name = archive_name_of(o.source);
+  auto expected = expected_digest(o, staged.name);  // before the download: a bad flag fails fast
+  if (!expected) return fail(expected.error());
+  auto archive = obtain_archive(o, staging);
+  if (!archive) return fail(archive.error());
+  if (*expected) {
+    if (auto ok = verify_file(*archive, **expected, staged.name); !ok) return fail(ok.error());
+  }
+  staged.verified = expected->has_value();
+  auto sha256 = file_digest_hex(*archive, DigestAlgorithm::kSha256);
+  if (!sha256) return fail(sha256.error());
+  staged.sha256 = *sha256;
+  auto unpack_dir = staging.subdir("root");
+  if (!unpack_dir) return fail(unpack_dir.error());
+  auto unpacked = unpack_archive(*archive, *unpack_dir, {"opt/kata", o.source});
+  if (!unpacked) return fail(unpacked.error());
+  staged.root = *unpack_dir + "/opt/kata";
+  auto layout = check_layout(staged.root, staged.name);
+  if (!layout) return fail(layout.error());
+  staged.layout = *layout;
+  auto adapted = adapt_configuration(staged.root, prefix);
+  if (!adapted) return fail(adapted.error());
+  if (unpacked->special_bits_dropped) {
+    staged.notes.push_back("dropped setuid/setgid/sticky bits from " +
+                           std::to_string(unpacked->special_bits_dropped) + " archive entries");
+  }
+  if (*adapted) {
+    staged.notes.push_back("rewrote /opt/kata paths to " + prefix + " in " +
+                           std::to_string(*adapted) + " configuration files");
+  }
+  return staged;
+}
+
+InstalledRuntime describe(const KataInstallOptions& o, const std::string& prefix,
+                          const StagedKata& staged) {
+  InstalledRuntime r;
+  r.runtime = "kata";
+  r.version = kata_version_from_name(staged.name);
+  r.source = o.source;
+  r.verified = staged.verified;
+  r.digest = "sha256:" + staged.sha256;
+  r.prefix = prefix;
+  r.runtime_type = "io.containerd.kata.v2";
+  r.shim_path = prefix + "/" + kShim;
+  r.binary_path = path_exists(prefix + "/bin/kata-runtime") ? prefix + "/bin/kata-runtime" : "";
+  r.config_path = prefix + "/" + staged.layout.config;
+  r.notes = staged.layout.notes;
+  if (!r.verified) r.notes.push_back("archive not verified: no --sha256 or --checksum-file given");
+  r.notes.insert(r.notes.end(), staged.notes.begin(), staged.notes.end());
+  return r;
+}
+
 Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string& prefix) {
   if (auto ok = check_sources(o); !ok) return fail(ok.error());
   std::string manifest_path = manifest_path_for("kata", o.manifest_dir);
@@ -185,50 +257,13 @@ Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string&
   if (!previous) return fail(previous.error());
   auto staging = StagingDir::create_for(prefix, "kata");
   if (!staging) return fail(staging.error());
-  std::string name = archive_name_of(o.source);
-  auto expected = expected_digest(o, name);  // before the download: a bad flag fails fast
-  if (!expected) return fail(expected.error());
-  auto archive = obtain_archive(o, *staging);
-  if (!archive) return fail(archive.error());
-  if (*expected) {
-    if (auto ok = verify_file(*archive, **expected, name); !ok) return fail(ok.error());
-  }
-  auto sha256 = file_digest_hex(*archive, DigestAlgorithm::kSha256);
-  if (!sha256) return fail(sha256.error());
-  auto unpack_dir = staging->subdir("root");
-  if (!unpack_dir) return fail(unpack_dir.error());
-  auto unpacked = unpack_archive(*archive, *unpack_dir, {"opt/kata", o.source});
-  if (!unpacked) return fail(unpacked.error());
-  std::string kata_root = *unpack_dir + "/opt/kata";
-  auto layout = check_layout(kata_root, name);
-  if (!layout) return fail(layout.error());
-  auto adapted = adapt_configuration(kata_root, prefix);
-  if (!adapted) return fail(adapted.error());
-
+  auto staged = stage_release(o, prefix, *staging);
+  if (!staged) return fail(staged.error());
+  // Only now, with the archive verified and checked, is the prefix written.
   const InstallManifest* before = *previous ? &**previous : nullptr;
-  auto placed = place_tree({kata_root, prefix, before, o.force});
+  auto placed = place_tree({staged->root, prefix, before, o.force});
   if (!placed) return fail(placed.error());
-  InstalledRuntime r;
-  r.runtime = "kata";
-  r.version = kata_version_from_name(name);
-  r.source = o.source;
-  r.verified = expected->has_value();
-  r.digest = "sha256:" + *sha256;
-  r.prefix = prefix;
-  r.runtime_type = "io.containerd.kata.v2";
-  r.shim_path = prefix + "/" + kShim;
-  r.binary_path = path_exists(prefix + "/bin/kata-runtime") ? prefix + "/bin/kata-runtime" : "";
-  r.config_path = prefix + "/" + layout->config;
-  r.notes = layout->notes;
-  if (!r.verified) r.notes.push_back("archive not verified: no --sha256 or --checksum-file given");
-  if (unpacked->special_bits_dropped) {
-    r.notes.push_back("dropped setuid/setgid/sticky bits from " +
-                      std::to_string(unpacked->special_bits_dropped) + " archive entries");
-  }
-  if (*adapted) {
-    r.notes.push_back("rewrote /opt/kata paths to " + prefix + " in " + std::to_string(*adapted) +
-                      " configuration files");
-  }
+  InstalledRuntime r = describe(o, prefix, *staged);
   InstallRecord record{"kata", r.version, o.source, r.digest, prefix};
   if (auto ok = record_placement(*placed, record, before, manifest_path, r); !ok) {
     return fail(ok.error());
@@ -239,7 +274,8 @@ Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string&
 }  // namespace
 
 std::string kata_version_from_name(const std::string& file_name) {
-  static const std::regex kName(R"(^kata-static-(.+?)-(amd64|x86_64|arm64|aarch64|s390x|ppc64le)\.tar(\.\w+)?$)");
+  static const std::regex kName(
+      R"(^kata-static-(.+?)-(amd64|x86_64|arm64|aarch64|s390x|ppc64le)\.tar(\.\w+)?$)");
   std::smatch m;
   return std::regex_match(file_name, m, kName) ? m[1].str() : "unknown";
 }

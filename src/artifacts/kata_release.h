@@ -30,7 +30,7 @@ struct KataInstallOptions {
   std::string checksum_file;  ///< a sha256sum-style file (path or URL) listing the archive
   std::string prefix = kKataDefaultPrefix;  ///< absolute install directory
   std::string manifest_dir = kDefaultManifestDir;
-  bool force = false;         ///< replace files in the way (see prefix_install.h)
+  bool force = false;  ///< replace files in the way (see prefix_install.h)
   DownloadOptions download;
 };
 

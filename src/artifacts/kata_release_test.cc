@@ -47,14 +47,15 @@ TEST(KataRelease, InstallsALocalArchiveAndNamesTheHandlerPaths) {
             f.options.prefix + "/share/defaults/kata-containers/configuration.toml");
   EXPECT_EQ(installed->added.size(), 12u);
   // Not under /opt/kata: the configuration must point at the prefix.
-  auto config = read_file(f.options.prefix + "/share/defaults/kata-containers/configuration-qemu.toml");
+  auto config =
+      read_file(f.options.prefix + "/share/defaults/kata-containers/configuration-qemu.toml");
   ASSERT_TRUE(config);
   EXPECT_NE(config->find("path = \"" + f.options.prefix + "/bin/qemu-system-x86_64\""),
             std::string::npos);
   EXPECT_EQ(config->find("\"/opt/kata/"), std::string::npos);
-  EXPECT_EQ(installed->notes, std::vector<std::string>{"rewrote /opt/kata paths to " +
-                                                       f.options.prefix +
-                                                       " in 2 configuration files"});
+  EXPECT_EQ(installed->notes,
+            std::vector<std::string>{"rewrote /opt/kata paths to " + f.options.prefix +
+                                     " in 2 configuration files"});
 }
 
 TEST(KataRelease, MissingShimIsNotAKataRelease) {

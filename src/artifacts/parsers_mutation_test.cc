@@ -26,10 +26,18 @@ std::string mutate(std::string s, std::mt19937& rng) {
   for (int n = count(rng); n > 0; --n) {
     size_t at = s.empty() ? 0 : std::uniform_int_distribution<size_t>(0, s.size() - 1)(rng);
     switch (op(rng)) {
-      case 0: if (!s.empty()) s[at] = static_cast<char>(byte(rng)); break;
-      case 1: s.insert(at, 1, static_cast<char>(byte(rng))); break;
-      case 2: if (!s.empty()) s.erase(at, 1); break;
-      case 3: s.insert(at, s.substr(at, 16)); break;
+      case 0:
+        if (!s.empty()) s[at] = static_cast<char>(byte(rng));
+        break;
+      case 1:
+        s.insert(at, 1, static_cast<char>(byte(rng)));
+        break;
+      case 2:
+        if (!s.empty()) s.erase(at, 1);
+        break;
+      case 3:
+        s.insert(at, s.substr(at, 16));
+        break;
     }
   }
   return s;
@@ -55,7 +63,12 @@ TEST(ParsersMutation, ChecksumFilesAndDigests) {
 
 TEST(ParsersMutation, Manifests) {
   std::mt19937 rng(2);
-  InstallManifest m{"kata", "3.2.0", "src", "sha256:00", "/opt/kata", "t",
+  InstallManifest m{"kata",
+                    "3.2.0",
+                    "src",
+                    "sha256:00",
+                    "/opt/kata",
+                    "t",
                     {{"/opt/kata/bin/a", false, std::string(64, 'c'), 0755, ""},
                      {"/opt/kata/l", true, "", 0, "bin/a"}},
                     {"/opt/kata"}};

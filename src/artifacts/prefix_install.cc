@@ -50,7 +50,8 @@ Result<std::vector<StagedPath>> scan(const std::string& root, const std::string&
     p.relative = p.source.substr(root.size() + 1);
     p.entry.path = prefix + "/" + p.relative;
     struct stat st {};
-    if (lstat(p.source.c_str(), &st) != 0) return fail(Error::from_errno("scan " + p.source, errno));
+    if (lstat(p.source.c_str(), &st) != 0)
+      return fail(Error::from_errno("scan " + p.source, errno));
     if (S_ISDIR(st.st_mode)) {
       p.directory = true;
       p.dir_mode = st.st_mode & 0777;
@@ -191,8 +192,7 @@ Result<Placement> place_tree(const PlaceOptions& options) {
       conflicts.resize(5);
       conflicts.push_back("...");
     }
-    return fail(Error(context + ": " + std::to_string(n) +
-                      (n == 1 ? " path is" : " paths are") +
+    return fail(Error(context + ": " + std::to_string(n) + (n == 1 ? " path is" : " paths are") +
                       " in the way (not installed by mkata, or modified since): " +
                       join(conflicts, ", ") + "; move them away or use --force"));
   }

@@ -21,21 +21,21 @@ namespace mkata::artifacts {
 
 /// What to place where.
 struct PlaceOptions {
-  std::string staged_root;  ///< directory whose contents map onto prefix
-  std::string prefix;       ///< absolute install prefix, created when missing
+  std::string staged_root;                    ///< directory whose contents map onto prefix
+  std::string prefix;                         ///< absolute install prefix, created when missing
   const InstallManifest* previous = nullptr;  ///< the manifest of the last install, if any
-  bool force = false;       ///< replace conflicting paths instead of failing
+  bool force = false;                         ///< replace conflicting paths instead of failing
 };
 
 /// What placing did. Paths are absolute.
 struct Placement {
-  std::vector<ManifestEntry> entries;         ///< every installed file/symlink (for the manifest)
-  std::vector<std::string> directories;       ///< directories mkata created (this or a past run)
-  std::vector<std::string> added;             ///< new paths
-  std::vector<std::string> replaced;          ///< paths whose content changed
-  std::vector<std::string> unchanged;         ///< already identical
-  std::vector<std::string> removed_stale;     ///< previous install's files the new tree dropped
-  std::vector<std::string> kept_stale;        ///< ... that were modified, so kept
+  std::vector<ManifestEntry> entries;      ///< every installed file/symlink (for the manifest)
+  std::vector<std::string> directories;    ///< directories mkata created (this or a past run)
+  std::vector<std::string> added;          ///< new paths
+  std::vector<std::string> replaced;       ///< paths whose content changed
+  std::vector<std::string> unchanged;      ///< already identical
+  std::vector<std::string> removed_stale;  ///< previous install's files the new tree dropped
+  std::vector<std::string> kept_stale;     ///< ... that were modified, so kept
   std::vector<std::string> created_directories;  ///< by this run
   bool changed() const {
     return !added.empty() || !replaced.empty() || !removed_stale.empty() ||

@@ -81,9 +81,10 @@ TEST(PlaceTree, RefusesToOverwriteForeignFilesUnlessForced) {
   write_file_atomic(f.prefix + "/bin/a", "the user's own a");
   auto placed = f.place();
   ASSERT_FALSE(placed);
-  EXPECT_EQ(placed.error().message(),
-            "install into " + f.prefix + ": 1 path is in the way (not installed by mkata, or "
-            "modified since): " + f.prefix + "/bin/a; move them away or use --force");
+  EXPECT_EQ(placed.error().message(), "install into " + f.prefix +
+                                          ": 1 path is in the way (not installed by mkata, or "
+                                          "modified since): " +
+                                          f.prefix + "/bin/a; move them away or use --force");
   EXPECT_FALSE(path_exists(f.prefix + "/bin/b"));  // nothing moved
   auto forced = f.place(nullptr, true);
   ASSERT_TRUE(forced) << forced.error().message();

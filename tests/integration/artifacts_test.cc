@@ -29,8 +29,9 @@ using testing::Route;
 using testing::TarEntry;
 
 constexpr const char* kArchive = "kata-static-3.2.0-amd64.tar.xz";
-constexpr const char* kArchivePath = "/kata-containers/releases/download/3.2.0/"
-                                     "kata-static-3.2.0-amd64.tar.xz";
+constexpr const char* kArchivePath =
+    "/kata-containers/releases/download/3.2.0/"
+    "kata-static-3.2.0-amd64.tar.xz";
 
 // Every path under root with what identifies its content: "file <sha256> <mode>",
 // "link <target>", "dir <mode>"; with_identity adds inode and mtime (proves "not rewritten").
@@ -54,8 +55,8 @@ Tree snapshot(const std::string& root, bool with_identity = false) {
       what = "file " + *file_digest_hex(path, DigestAlgorithm::kSha256) + " " + mode;
     }
     if (with_identity) {
-      what += " ino " + std::to_string(st.st_ino) + " mtime " +
-              std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+      what += " ino " + std::to_string(st.st_ino) + " mtime " + std::to_string(st.st_mtim.tv_sec) +
+              "." + std::to_string(st.st_mtim.tv_nsec);
     }
     tree[path.substr(root.size())] = what;
   }
@@ -155,8 +156,7 @@ TEST_F(KataRelease, InstallsTheArchiveFromAUrlInTheRealLayout) {
             "link configuration-qemu.toml");
   EXPECT_EQ(tree["/share/kata-containers/vmlinux.container"], "link vmlinux-6.1.38-117");
   EXPECT_EQ(installed->shim_path, prefix_ + "/bin/containerd-shim-kata-v2");
-  EXPECT_EQ(installed->config_path,
-            prefix_ + "/share/defaults/kata-containers/configuration.toml");
+  EXPECT_EQ(installed->config_path, prefix_ + "/share/defaults/kata-containers/configuration.toml");
   EXPECT_EQ(installed->digest, "sha256:" + sha256_);
   EXPECT_TRUE(leftovers(dir_ / "opt").empty());
   // The stand-in shim really runs from where it was installed.
@@ -168,23 +168,32 @@ TEST_F(KataRelease, InstallsTheArchiveFromAUrlInTheRealLayout) {
   EXPECT_EQ((*manifest)->files.size(), 12u);
   EXPECT_EQ((*manifest)->source_digest, "sha256:" + sha256_);
   EXPECT_EQ((*manifest)->directories,
-            (std::vector<std::string>{prefix_, prefix_ + "/bin", prefix_ + "/share",
-                                      prefix_ + "/share/defaults",
-                                      prefix_ + "/share/defaults/kata-containers",
-                                      prefix_ + "/share/kata-containers"}));
+            (std::vector<std::string>{
+                prefix_, prefix_ + "/bin", prefix_ + "/share", prefix_ + "/share/defaults",
+                prefix_ + "/share/defaults/kata-containers", prefix_ + "/share/kata-containers"}));
   auto json = nlohmann::json::parse(install_summary_json(*installed));
   EXPECT_EQ(json["shim_path"], installed->shim_path);
   EXPECT_EQ(json["added"].size(), 12u);
   EXPECT_EQ(render_install_summary(*installed),
-            "installed kata 3.2.0 into " + prefix_ + " (checksum verified)\n"
-            "  files: 12 added, 0 replaced, 0 unchanged, 0 removed\n"
-            "  version: 3.2.0\n"
-            "  runtime: " + prefix_ + "/bin/kata-runtime\n"
-            "  shim: " + prefix_ + "/bin/containerd-shim-kata-v2\n"
-            "  runtime_type: io.containerd.kata.v2\n"
-            "  config: " + prefix_ + "/share/defaults/kata-containers/configuration.toml\n"
-            "  manifest: " + options_.manifest_dir + "/kata.json\n"
-            "  note: rewrote /opt/kata paths to " + prefix_ + " in 2 configuration files\n");
+            "installed kata 3.2.0 into " + prefix_ +
+                " (checksum verified)\n"
+                "  files: 12 added, 0 replaced, 0 unchanged, 0 removed\n"
+                "  version: 3.2.0\n"
+                "  runtime: " +
+                prefix_ +
+                "/bin/kata-runtime\n"
+                "  shim: " +
+                prefix_ +
+                "/bin/containerd-shim-kata-v2\n"
+                "  runtime_type: io.containerd.kata.v2\n"
+                "  config: " +
+                prefix_ +
+                "/share/defaults/kata-containers/configuration.toml\n"
+                "  manifest: " +
+                options_.manifest_dir +
+                "/kata.json\n"
+                "  note: rewrote /opt/kata paths to " +
+                prefix_ + " in 2 configuration files\n");
 }
 
 TEST_F(KataRelease, ReinstallChangesNothingAndSaysSo) {
@@ -284,14 +293,29 @@ TEST_F(KataRelease, PurgeRemovesExactlyTheManifest) {
   EXPECT_TRUE(purged->manifest_kept);
   EXPECT_EQ(render_purge_summary(*purged),
             "purged kata: removed 11 files and 1 directory\n"
-            "  kept (modified since install): " + clh + "\n"
-            "  kept (not installed by mkata): " + mine + "\n"
-            "  kept directory (not empty): " + prefix_ + "/share/defaults/kata-containers\n"
-            "  kept directory (not empty): " + prefix_ + "/share/defaults\n"
-            "  kept directory (not empty): " + prefix_ + "/share\n"
-            "  kept directory (not empty): " + prefix_ + "/bin\n"
-            "  kept directory (not empty): " + prefix_ + "\n"
-            "  manifest kept (lists what is left): " + installed->manifest_path + "\n");
+            "  kept (modified since install): " +
+                clh +
+                "\n"
+                "  kept (not installed by mkata): " +
+                mine +
+                "\n"
+                "  kept directory (not empty): " +
+                prefix_ +
+                "/share/defaults/kata-containers\n"
+                "  kept directory (not empty): " +
+                prefix_ +
+                "/share/defaults\n"
+                "  kept directory (not empty): " +
+                prefix_ +
+                "/share\n"
+                "  kept directory (not empty): " +
+                prefix_ +
+                "/bin\n"
+                "  kept directory (not empty): " +
+                prefix_ +
+                "\n"
+                "  manifest kept (lists what is left): " +
+                installed->manifest_path + "\n");
   // Without the user's files, a second install + purge leaves no trace at all.
   fs::remove(mine);
   fs::remove(clh);
@@ -311,10 +335,10 @@ TEST_F(KataRelease, InterruptedDownloadLeavesNothingAndARetryResumes) {
   auto failed = install_kata_release(options_);
   ASSERT_FALSE(failed);
   size_t third = archive_bytes_.size() / 3;
-  EXPECT_EQ(failed.error().message(),
-            "install kata: download " + options_.source + ": transfer closed with " +
-                std::to_string(archive_bytes_.size() - 2 * third) +
-                " bytes remaining to read (after 2 attempts)");
+  EXPECT_EQ(failed.error().message(), "install kata: download " + options_.source +
+                                          ": transfer closed with " +
+                                          std::to_string(archive_bytes_.size() - 2 * third) +
+                                          " bytes remaining to read (after 2 attempts)");
   expect_nothing_installed();
 
   // Ctrl-C in the middle of the transfer: an interrupt, and again nothing left behind.
@@ -351,7 +375,8 @@ TEST_F(KataRelease, InterruptedDownloadLeavesNothingAndARetryResumes) {
 }
 
 TEST_F(KataRelease, MissingArchiveIsA404NamingTheUrl) {
-  options_.source = server_.url("/kata-containers/releases/download/9.9.9/" + std::string(kArchive));
+  options_.source =
+      server_.url("/kata-containers/releases/download/9.9.9/" + std::string(kArchive));
   auto installed = install_kata_release(options_);
   ASSERT_FALSE(installed);
   EXPECT_EQ(installed.error().message(),

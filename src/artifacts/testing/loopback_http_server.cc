@@ -40,13 +40,20 @@ std::string read_head(int fd) {
 
 std::string reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 206: return "Partial Content";
-    case 404: return "Not Found";
-    case 416: return "Range Not Satisfiable";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 206:
+      return "Partial Content";
+    case 404:
+      return "Not Found";
+    case 416:
+      return "Range Not Satisfiable";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -110,7 +117,8 @@ void LoopbackHttpServer::answer(int fd) {
   std::vector<std::string> request = split(trim(lines.empty() ? "" : lines[0]), ' ');
   SeenRequest seen{request.size() > 1 ? request[1] : "", ""};
   for (const auto& line : lines) {
-    if (starts_with(line, "Range:") || starts_with(line, "range:")) seen.range = trim(line.substr(6));
+    if (starts_with(line, "Range:") || starts_with(line, "range:"))
+      seen.range = trim(line.substr(6));
   }
   Route route;
   route.status = 404;

@@ -21,8 +21,8 @@ namespace mkata::artifacts::testing {
 struct Route {
   int status = 200;
   std::string body;
-  bool ranges = true;     ///< answer "Range: bytes=N-" with 206 and the rest of the body
-  int drop_first = 0;     ///< the first N answers send drop_after body bytes, then close
+  bool ranges = true;  ///< answer "Range: bytes=N-" with 206 and the rest of the body
+  int drop_first = 0;  ///< the first N answers send drop_after body bytes, then close
   size_t drop_after = 0;
   std::chrono::milliseconds chunk_delay{0};  ///< pause after every 4 KiB of body
 };

@@ -20,13 +20,18 @@ using Entry = std::unique_ptr<struct archive_entry, decltype(&archive_entry_free
 
 void add_filter(struct archive* a, Compression compression) {
   switch (compression) {
-    case Compression::kNone: break;
-    case Compression::kGzip: archive_write_add_filter_gzip(a); break;
+    case Compression::kNone:
+      break;
+    case Compression::kGzip:
+      archive_write_add_filter_gzip(a);
+      break;
     case Compression::kXz:
       archive_write_add_filter_xz(a);
       archive_write_set_filter_option(a, "xz", "compression-level", "1");  // fast tests
       break;
-    case Compression::kZstd: archive_write_add_filter_zstd(a); break;
+    case Compression::kZstd:
+      archive_write_add_filter_zstd(a);
+      break;
   }
 }
 
@@ -41,7 +46,9 @@ void describe(struct archive_entry* e, const TarEntry& t) {
       archive_entry_set_filetype(e, AE_IFREG);
       archive_entry_set_size(e, static_cast<la_int64_t>(t.content.size()));
       break;
-    case TarEntry::Type::kDirectory: archive_entry_set_filetype(e, AE_IFDIR); break;
+    case TarEntry::Type::kDirectory:
+      archive_entry_set_filetype(e, AE_IFDIR);
+      break;
     case TarEntry::Type::kSymlink:
       archive_entry_set_filetype(e, AE_IFLNK);
       archive_entry_set_symlink(e, t.link.c_str());
@@ -54,7 +61,9 @@ void describe(struct archive_entry* e, const TarEntry& t) {
       archive_entry_set_filetype(e, AE_IFCHR);
       archive_entry_set_rdev(e, makedev(1, 3));
       break;
-    case TarEntry::Type::kFifo: archive_entry_set_filetype(e, AE_IFIFO); break;
+    case TarEntry::Type::kFifo:
+      archive_entry_set_filetype(e, AE_IFIFO);
+      break;
   }
 }
 
