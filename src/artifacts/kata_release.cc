@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <optional>
-#include <regex>
 
 #include "artifacts/archive_unpack.h"
 #include "artifacts/checksum.h"
@@ -274,10 +273,21 @@ Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string&
 }  // namespace
 
 std::string kata_version_from_name(const std::string& file_name) {
-  static const std::regex kName(
-      R"(^kata-static-(.+?)-(amd64|x86_64|arm64|aarch64|s390x|ppc64le)\.tar(\.\w+)?$)");
-  std::smatch m;
-  return std::regex_match(file_name, m, kName) ? m[1].str() : "unknown";
+  // kata-static-<version>-<arch>.tar[.<compression>]; no <regex>: g++ 12 warns inside it
+  // under the sanitizers.
+  const std::string lead = "kata-static-";
+  size_t tar = file_name.rfind(".tar");
+  if (!starts_with(file_name, lead) || tar == std::string::npos) return "unknown";
+  std::string suffix = file_name.substr(tar);
+  if (suffix != ".tar" && suffix.find('.', 1) != 4) return "unknown";
+  std::string stem = file_name.substr(lead.size(), tar - lead.size());
+  size_t dash = stem.rfind('-');
+  if (dash == std::string::npos || dash == 0) return "unknown";
+  std::string arch = stem.substr(dash + 1);
+  for (const char* known : {"amd64", "x86_64", "arm64", "aarch64", "s390x", "ppc64le"}) {
+    if (arch == known) return stem.substr(0, dash);
+  }
+  return "unknown";
 }
 
 Result<InstalledRuntime> install_kata_release(const KataInstallOptions& options) {

@@ -32,6 +32,9 @@ TEST(KataRelease, VersionFromTheArchiveName) {
   EXPECT_EQ(kata_version_from_name("kata-static-3.2.0-amd64.tar.xz"), "3.2.0");
   EXPECT_EQ(kata_version_from_name("kata-static-3.3.0-rc0-arm64.tar.zst"), "3.3.0-rc0");
   EXPECT_EQ(kata_version_from_name("kata.tar.xz"), "unknown");
+  EXPECT_EQ(kata_version_from_name("kata-static-3.2.0-amd64.zip"), "unknown");
+  EXPECT_EQ(kata_version_from_name("kata-static-3.2.0-riscv.tar.xz"), "unknown");
+  EXPECT_EQ(kata_version_from_name("kata-static-3.2.0-amd64.tar"), "3.2.0");
 }
 
 TEST(KataRelease, InstallsALocalArchiveAndNamesTheHandlerPaths) {
