@@ -1,0 +1,165 @@
+#include "artifacts/archive_unpack.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "artifacts/testing/release_fixtures.h"
+#include "core/files.h"
+#include "support/test_env.h"
+
+namespace mkata::artifacts {
+namespace {
+
+using testing::Compression;
+using testing::TarEntry;
+using Type = TarEntry::Type;
+
+// Writes the entries as an archive in dir and unpacks it into dir/out.
+Result<UnpackSummary> roundtrip(const test::TempDir& dir, const std::vector<TarEntry>& entries,
+                                const std::string& root = "opt/kata",
+                                Compression compression = Compression::kXz) {
+  std::string archive = dir / "a.tar";
+  if (auto w = testing::write_tar(archive, entries, compression); !w) return fail(w.error());
+  mkdir((dir / "out").c_str(), 0755);
+  return unpack_archive(archive, dir / "out", {root, ""});
+}
+
+std::string refusal(const test::TempDir& dir, const std::vector<TarEntry>& entries) {
+  auto r = roundtrip(dir, entries);
+  return r ? "accepted" : r.error().message();
+}
+
+TEST(NormalizeEntryPath, CleansHarmlessForms) {
+  EXPECT_EQ(*normalize_entry_path("./opt//kata/./bin/"), "opt/kata/bin");
+  EXPECT_EQ(*normalize_entry_path("./"), "");
+  EXPECT_EQ(normalize_entry_path("/etc/x").error().message(),
+            "refuse archive entry '/etc/x': absolute path");
+  EXPECT_EQ(normalize_entry_path("../../etc/x").error().message(),
+            "refuse archive entry '../../etc/x': path contains '..'");
+  EXPECT_FALSE(normalize_entry_path("opt/kata/../../x"));
+}
+
+TEST(CheckLinkTarget, ResolvesFromTheLinksDirectory) {
+  EXPECT_TRUE(
+      check_link_target("opt/kata/share/x/vmlinux.container", "vmlinux-6.1", false, "opt/kata"));
+  EXPECT_TRUE(check_link_target("opt/kata/bin/a", "../share/b", false, "opt/kata"));
+  EXPECT_EQ(check_link_target("opt/kata/bin/a", "../../b", false, "opt/kata").error().message(),
+            "refuse archive entry 'opt/kata/bin/a': symlink target '../../b' escapes the install "
+            "prefix");
+  EXPECT_FALSE(check_link_target("opt/kata/bin/a", "/etc/passwd", false, "opt/kata"));
+  EXPECT_FALSE(check_link_target("a", "../b", false, ""));
+  EXPECT_FALSE(check_link_target("opt/kata/bin/b", "opt/kata/bin/../bin/a", true, "opt/kata"));
+  EXPECT_TRUE(check_link_target("opt/kata/bin/b", "opt/kata/bin/a", true, "opt/kata"));
+  EXPECT_EQ(check_link_target("opt/kata/bin/b", "etc/shadow", true, "opt/kata").error().message(),
+            "refuse archive entry 'opt/kata/bin/b': hardlink target 'etc/shadow' escapes the "
+            "install prefix");
+}
+
+TEST(UnpackArchive, UnpacksTheKataLayoutInEveryCompression) {
+  for (auto c : {Compression::kXz, Compression::kGzip, Compression::kZstd, Compression::kNone}) {
+    test::TempDir dir("mkata-unpack");
+    auto summary = roundtrip(dir, testing::kata_static_entries(), "opt/kata", c);
+    ASSERT_TRUE(summary) << summary.error().message();
+    EXPECT_EQ(summary->files, 9u);
+    EXPECT_EQ(summary->symlinks, 3u);
+    struct stat st {};
+    ASSERT_EQ(stat((dir / "out/opt/kata/bin/containerd-shim-kata-v2").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0755u);
+    EXPECT_EQ(st.st_uid, geteuid());
+    ASSERT_EQ(lstat((dir / "out/opt/kata/share/kata-containers/vmlinux.container").c_str(), &st),
+              0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+  }
+}
+
+TEST(UnpackArchive, DropsSetuidAndKeepsPermissions) {
+  test::TempDir dir("mkata-unpack");
+  auto summary = roundtrip(dir, {testing::file_entry("opt/kata/bin/x", "x", 04755),
+                                 testing::file_entry("opt/kata/bin/y", "y", 0600)});
+  ASSERT_TRUE(summary) << summary.error().message();
+  EXPECT_EQ(summary->special_bits_dropped, 1u);
+  struct stat st {};
+  stat((dir / "out/opt/kata/bin/x").c_str(), &st);
+  EXPECT_EQ(st.st_mode & 07777, 0755u);
+  stat((dir / "out/opt/kata/bin/y").c_str(), &st);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
+TEST(UnpackArchive, RefusesTraversal) {
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(
+      refusal(dir, {testing::file_entry("../../etc/x", "owned")}),
+      "unpack " + (dir / "a.tar") + ": refuse archive entry '../../etc/x': path contains '..'");
+  EXPECT_FALSE(path_exists("/etc/x") && read_file("/etc/x").value_or("") == "owned");
+}
+
+TEST(UnpackArchive, RefusesAbsolutePathsAndEntriesOutsideTheRoot) {
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::file_entry("/etc/x", "x")}),
+            "unpack " + (dir / "a.tar") + ": refuse archive entry '/etc/x': absolute path");
+  EXPECT_EQ(refusal(dir, {testing::file_entry("usr/bin/x", "x")}),
+            "unpack " + (dir / "a.tar") + ": refuse archive entry 'usr/bin/x': outside opt/kata/");
+}
+
+TEST(UnpackArchive, RefusesEscapingSymlinkAndWritingThroughIt) {
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::symlink_entry("opt/kata/bin/evil", "../../../etc"),
+                          testing::file_entry("opt/kata/bin/evil/passwd", "x")}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata/bin/evil': symlink target '../../../etc' "
+                "escapes the install prefix");
+  EXPECT_FALSE(path_exists(dir / "out/opt/kata/bin/evil"));
+}
+
+TEST(UnpackArchive, RefusesSymlinkThatEscapesThroughAnotherSymlink) {
+  // Lexically "bin/b/b/b/../../../../x" stays inside opt/kata; on disk b -> . makes it climb
+  // four levels from bin/, out of the prefix.
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::symlink_entry("opt/kata/bin/b", "."),
+                          testing::symlink_entry("opt/kata/bin/a", "b/b/b/../../../../x")}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata/bin/a': symlink target 'b/b/b/../../../../x' "
+                "escapes the install prefix");
+}
+
+TEST(UnpackArchive, RefusesEscapingHardlink) {
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::hardlink_entry("opt/kata/bin/shadow", "/etc/shadow")}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata/bin/shadow': hardlink target '/etc/shadow' "
+                "escapes the install prefix");
+}
+
+TEST(UnpackArchive, KeepsHardlinksInsideTheRoot) {
+  test::TempDir dir("mkata-unpack");
+  auto summary = roundtrip(dir, {testing::file_entry("opt/kata/bin/a", "same", 0755),
+                                 testing::hardlink_entry("opt/kata/bin/b", "opt/kata/bin/a")});
+  ASSERT_TRUE(summary) << summary.error().message();
+  EXPECT_EQ(summary->hardlinks, 1u);
+  EXPECT_EQ(*read_file(dir / "out/opt/kata/bin/b"), "same");
+}
+
+TEST(UnpackArchive, RefusesDeviceNodesAndFifos) {
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::special_entry("opt/kata/dev/null", Type::kCharDevice)}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata/dev/null': character device (device nodes, "
+                "FIFOs and sockets are not allowed)");
+  EXPECT_EQ(refusal(dir, {testing::special_entry("opt/kata/pipe", Type::kFifo)}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata/pipe': FIFO (device nodes, FIFOs and sockets "
+                "are not allowed)");
+}
+
+TEST(UnpackArchive, ReportsCorruptArchives) {
+  test::TempDir dir("mkata-unpack");
+  ASSERT_TRUE(write_file_atomic(dir / "bad.tar.xz", "this is not an archive"));
+  mkdir((dir / "out").c_str(), 0755);
+  auto r = unpack_archive(dir / "bad.tar.xz", dir / "out");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message().rfind("unpack " + (dir / "bad.tar.xz") + ": ", 0), 0u)
+      << r.error().message();
+}
+
+}  // namespace
+}  // namespace mkata::artifacts
