@@ -1,0 +1,134 @@
+// autoscale's jobs. prime and bloat run on threads of their own while the request thread sleeps,
+// so a request's duration is the longest job, not their sum.
+#include "workload/autoscale.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <system_error>
+#include <thread>
+
+#include "workload/info.h"
+#include "workload/prime.h"
+#include "workload/standard_routes.h"
+
+namespace mkata::workload {
+namespace {
+
+constexpr std::uint64_t kMiB = 1024 * 1024;
+// Kept free when checking whether a bloat fits, for the server itself and the kernel.
+constexpr std::uint64_t kReserveBytes = 32 * kMiB;
+
+// Bytes this process may still allocate: MemAvailable, capped by the cgroup v2 limit.
+std::uint64_t available_bytes() {
+  std::uint64_t available = UINT64_MAX;
+  if (auto meminfo = read_small_file("/proc/meminfo")) {
+    if (std::uint64_t a = meminfo_bytes(*meminfo, "MemAvailable"); a != 0) available = a;
+  }
+  auto cgroup = read_small_file("/proc/self/cgroup");  // "0::/path" under cgroup v2
+  if (!cgroup || cgroup->substr(0, 3) != "0::") return available;
+  std::string dir = "/sys/fs/cgroup" + cgroup->substr(3, cgroup->find('\n') - 3);
+  auto max = read_small_file((dir + "/memory.max").c_str());
+  auto current = read_small_file((dir + "/memory.current").c_str());
+  if (!max || !current || max->substr(0, 3) == "max") return available;
+  std::uint64_t limit = std::strtoull(max->c_str(), nullptr, 10);
+  std::uint64_t used = std::strtoull(current->c_str(), nullptr, 10);
+  std::uint64_t headroom = limit > used ? limit - used : 0;
+  return headroom < available ? headroom : available;
+}
+
+}  // namespace
+
+std::shared_ptr<void> allocate_touched(std::uint64_t mib, std::string& error) {
+  const std::uint64_t bytes = mib * kMiB;
+  const std::uint64_t available = available_bytes();
+  if (available < kReserveBytes || bytes > available - kReserveBytes) {
+    error = "cannot allocate " + std::to_string(mib) + " MiB: only " +
+            std::to_string(available > kReserveBytes ? (available - kReserveBytes) / kMiB : 0) +
+            " MiB available";
+    return nullptr;
+  }
+  void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) {
+    error = "cannot allocate " + std::to_string(mib) + " MiB: " + std::strerror(errno);
+    return nullptr;
+  }
+  const long page = sysconf(_SC_PAGESIZE);
+  auto* bytes_ptr = static_cast<volatile unsigned char*>(memory);
+  // Writing one byte per page makes the kernel back every page with real memory.
+  for (std::uint64_t offset = 0; offset < bytes; offset += static_cast<std::uint64_t>(page))
+    bytes_ptr[offset] = 1;
+  return std::shared_ptr<void>(memory, [bytes](void* p) { munmap(p, bytes); });
+}
+
+double sleep_measured(std::uint64_t ms) {
+  const auto start = std::chrono::steady_clock::now();
+  timespec remaining{static_cast<std::time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1000000};
+  while (clock_nanosleep(CLOCK_MONOTONIC, 0, &remaining, &remaining) == EINTR) {
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  return std::chrono::duration<double, std::milli>(elapsed).count();
+}
+
+std::string prime_line(std::uint64_t n, std::uint64_t largest) {
+  if (largest == 0) return "There are no primes smaller than " + std::to_string(n) + ".\n";
+  return "The largest prime less than " + std::to_string(n) + " is " + std::to_string(largest) +
+         ".\n";
+}
+
+HttpResponse run_autoscale_jobs(const AutoscaleJobs& jobs) {
+  std::uint64_t largest = 0;
+  std::shared_ptr<void> memory;
+  std::string bloat_error;
+  auto prime_job = [&] { largest = largest_prime_below(jobs.prime); };
+  auto bloat_job = [&] { memory = allocate_touched(jobs.bloat_mib, bloat_error); };
+  std::thread prime_thread, bloat_thread;
+  // If no thread can be started the job runs here, after the others: slower, still correct.
+  try {
+    if (jobs.prime != 0) prime_thread = std::thread(prime_job);
+  } catch (const std::system_error&) {
+  }
+  try {
+    if (jobs.bloat_mib != 0) bloat_thread = std::thread(bloat_job);
+  } catch (const std::system_error&) {
+  }
+  double slept = jobs.sleep_ms != 0 ? sleep_measured(jobs.sleep_ms) : 0;
+  if (prime_thread.joinable()) prime_thread.join();
+  else if (jobs.prime != 0) prime_job();
+  if (bloat_thread.joinable()) bloat_thread.join();
+  else if (jobs.bloat_mib != 0) bloat_job();
+
+  if (jobs.bloat_mib != 0 && !memory) return text_response(503, "bloat: " + bloat_error + "\n");
+  HttpResponse response;
+  if (jobs.bloat_mib != 0)
+    response.body += "Allocated " + std::to_string(jobs.bloat_mib) + " Mb of memory.\n";
+  if (jobs.prime != 0) response.body += prime_line(jobs.prime, largest);
+  if (jobs.sleep_ms != 0) {
+    char line[64];
+    std::snprintf(line, sizeof line, "Slept for %.2f milliseconds.\n", slept);
+    response.body += line;
+  }
+  response.hold = std::move(memory);
+  return response;
+}
+
+bool AutoscaleHandler::blocking(const HttpRequest& request) const {
+  if (is_standard_route(request)) return false;
+  AutoscaleQuery query = parse_autoscale_query(request.query, limits_);
+  return query.ok() && query.jobs.any();
+}
+
+HttpResponse AutoscaleHandler::handle(const HttpRequest& request) const {
+  if (is_standard_route(request)) return standard_route(request, "autoscale");
+  AutoscaleQuery query = parse_autoscale_query(request.query, limits_);
+  if (!query.ok()) return text_response(400, query.error + "\n");
+  if (!query.jobs.any()) return text_response(200, "");
+  return run_autoscale_jobs(query.jobs);
+}
+
+}  // namespace mkata::workload

@@ -1,0 +1,350 @@
+// The real static binaries, started as processes on loopback ports: every response text, the
+// autoscale rules end to end, concurrency, SIGTERM with a request in flight, /info against what
+// this test process sees of the same kernel, $PORT handling, and pause.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "core/process.h"
+#include "workload/info.h"
+#include "workload/test_http_client.h"
+#include "workload/test_workload_process.h"
+
+namespace mkata::workload::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+#define START_OR_FAIL(var, ...)          \
+  WorkloadProcess var(__VA_ARGS__);      \
+  ASSERT_TRUE(var.ok()) << var.error()
+
+TEST(Helloworld, AnswersEveryRoute) {
+  START_OR_FAIL(server, "helloworld", {"TARGET=Kata Containers"});
+  for (const char* path : {"/", "/any/path?x=1", "/healthzz"}) {
+    HttpReply reply = http_get(server.port(), path);
+    EXPECT_EQ(reply.status, 200) << reply.error;
+    EXPECT_EQ(reply.body, "Hello World: Kata Containers!\n") << path;
+  }
+  HttpReply health = http_get(server.port(), "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "ok\n");
+}
+
+TEST(Helloworld, DefaultTarget) {
+  unsetenv("TARGET");
+  START_OR_FAIL(server, "helloworld");
+  EXPECT_EQ(http_get(server.port(), "/").body, "Hello World: NOT SPECIFIED!\n");
+}
+
+TEST(Workloads, InfoMatchesWhatThisProcessSees) {
+  for (const char* name : {"helloworld", "autoscale"}) {
+    START_OR_FAIL(server, name);
+    HttpReply reply = http_get(server.port(), "/info");
+    ASSERT_EQ(reply.status, 200) << reply.error;
+    EXPECT_EQ(reply.header("Content-Type"), "application/json");
+    nlohmann::json info = nlohmann::json::parse(reply.body);
+    utsname names{};
+    ASSERT_EQ(uname(&names), 0);
+    EXPECT_EQ(info["workload"], name);
+    EXPECT_EQ(info["kernel_release"], names.release);
+    EXPECT_EQ(info["kernel_version"], names.version);
+    EXPECT_EQ(info["hostname"], names.nodename);
+    std::ifstream boot_id_file("/proc/sys/kernel/random/boot_id");
+    std::string boot_id;
+    std::getline(boot_id_file, boot_id);
+    EXPECT_EQ(info["boot_id"], boot_id);
+    EXPECT_EQ(info["cpus"], sysconf(_SC_NPROCESSORS_ONLN));
+    EXPECT_EQ(info["memory_total_bytes"],
+              meminfo_bytes(*read_small_file("/proc/meminfo"), "MemTotal"));
+    auto cpuinfo = read_small_file("/proc/cpuinfo");
+    EXPECT_EQ(info["hypervisor_cpu_flag"], cpuinfo_has_hypervisor_flag(*cpuinfo));
+    EXPECT_EQ(info["uid"], getuid());
+    EXPECT_EQ(info["pid"], server.child().pid());
+  }
+}
+
+TEST(Autoscale, TheExample) {
+  START_OR_FAIL(server, "autoscale");
+  HttpReply reply = http_get(server.port(), "/?sleep=100&prime=10000&bloat=5");
+  ASSERT_EQ(reply.status, 200) << reply.error;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(reply.body, m,
+                               std::regex("Allocated 5 Mb of memory\\.\n"
+                                          "The largest prime less than 10000 is 9973\\.\n"
+                                          "Slept for (\\d+\\.\\d\\d) milliseconds\\.\n")))
+      << reply.body;
+  EXPECT_GE(std::stod(m[1]), 100.0);
+}
+
+TEST(Autoscale, EachJobAloneAndTheSkipRules) {
+  START_OR_FAIL(server, "autoscale");
+  auto body = [&](const char* target) {
+    HttpReply reply = http_get(server.port(), target);
+    EXPECT_EQ(reply.status, 200) << target << ": " << reply.error << reply.body;
+    return reply.body;
+  };
+  EXPECT_EQ(body("/"), "");
+  EXPECT_EQ(body("/?sleep=&prime=0&bloat=&color=red"), "");
+  EXPECT_EQ(body("/any/path?prime=2"), "There are no primes smaller than 2.\n");
+  EXPECT_EQ(body("/?prime=1"), "There are no primes smaller than 1.\n");
+  EXPECT_EQ(body("/?prime=3"), "The largest prime less than 3 is 2.\n");
+  EXPECT_EQ(body("/?prime=9973"), "The largest prime less than 9973 is 9967.\n");
+  EXPECT_EQ(body("/?prime=100000000"), "The largest prime less than 100000000 is 99999989.\n");
+  EXPECT_EQ(body("/?prime=%31%30&prime=abc"), "The largest prime less than 10 is 7.\n");
+  EXPECT_EQ(body("/?bloat=1"), "Allocated 1 Mb of memory.\n");
+  EXPECT_TRUE(std::regex_match(body("/?x=1&sleep=20"),
+                               std::regex("Slept for (\\d+\\.\\d\\d) milliseconds\\.\n")));
+  EXPECT_EQ(body("/healthz?sleep=abc"), "ok\n");
+}
+
+TEST(Autoscale, EveryBadInputClassIs400AndTheServerKeepsServing) {
+  START_OR_FAIL(server, "autoscale");
+  const std::string sleep = ": expected a decimal whole number of milliseconds from 0 to 60000\n";
+  const std::string prime = ": expected a decimal whole number from 0 to 100000000\n";
+  const std::string bloat = ": expected a decimal whole number of MiB from 0 to 1024\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/?sleep=-1", "invalid sleep value \"-1\"" + sleep},
+      {"/?sleep=%2B1", "invalid sleep value \"+1\"" + sleep},
+      {"/?sleep=ten", "invalid sleep value \"ten\"" + sleep},
+      {"/?sleep=18446744073709551616", "invalid sleep value \"18446744073709551616\"" + sleep},
+      {"/?sleep=60001", "invalid sleep value \"60001\"" + sleep},
+      {"/?prime=-1", "invalid prime value \"-1\"" + prime},
+      {"/?prime=%2B1", "invalid prime value \"+1\"" + prime},
+      {"/?prime=1e3", "invalid prime value \"1e3\"" + prime},
+      {"/?prime=18446744073709551616", "invalid prime value \"18446744073709551616\"" + prime},
+      {"/?prime=100000001", "invalid prime value \"100000001\"" + prime},
+      {"/?bloat=-1", "invalid bloat value \"-1\"" + bloat},
+      {"/?bloat=%2B1", "invalid bloat value \"+1\"" + bloat},
+      {"/?bloat=x", "invalid bloat value \"x\"" + bloat},
+      {"/?bloat=18446744073709551616", "invalid bloat value \"18446744073709551616\"" + bloat},
+      {"/?bloat=1025", "invalid bloat value \"1025\"" + bloat},
+      {"/?bloat=%0A", "invalid bloat value \"\\x0a\"" + bloat},
+  };
+  TestConnection keep_alive(server.port());
+  for (const auto& [target, message] : cases) {
+    HttpReply reply = http_get(server.port(), target);
+    EXPECT_EQ(reply.status, 400) << target << ": " << reply.error;
+    EXPECT_EQ(reply.body, message);
+    ASSERT_TRUE(keep_alive.send("GET /healthz HTTP/1.1\r\n\r\n"));
+    EXPECT_EQ(keep_alive.read_reply().body, "ok\n") << "after " << target;
+  }
+  EXPECT_TRUE(server.child().running());
+}
+
+TEST(Autoscale, MalformedHttpNeverKillsTheServer) {
+  START_OR_FAIL(server, "autoscale");
+  for (std::string garbage :
+       {std::string("\r\n\r\n\r\n"), std::string(20000, 'A'), std::string("GET /?sleep=1"),
+        std::string("GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\n"),
+        std::string("\xff\xfe\x00\x01\r\n\r\n", 8)}) {
+    TestConnection c(server.port());
+    c.send(garbage);
+  }
+  EXPECT_EQ(http_get(server.port(), "/?prime=10").body, "The largest prime less than 10 is 7.\n");
+  EXPECT_TRUE(server.child().running());
+}
+
+TEST(Autoscale, LimitsFromTheEnvironment) {
+  START_OR_FAIL(server, "autoscale",
+                {"AUTOSCALE_MAX_SLEEP_MS=50", "AUTOSCALE_MAX_PRIME=1000",
+                 "AUTOSCALE_MAX_BLOAT_MIB=2"});
+  EXPECT_EQ(http_get(server.port(), "/?sleep=51").body,
+            "invalid sleep value \"51\": expected a decimal whole number of milliseconds from 0 "
+            "to 50\n");
+  EXPECT_EQ(http_get(server.port(), "/?prime=1001").body,
+            "invalid prime value \"1001\": expected a decimal whole number from 0 to 1000\n");
+  EXPECT_EQ(http_get(server.port(), "/?bloat=3").body,
+            "invalid bloat value \"3\": expected a decimal whole number of MiB from 0 to 2\n");
+  RunOptions bad;
+  bad.env = {"AUTOSCALE_MAX_PRIME=lots", "PORT=1"};
+  auto result = run({workload_binary("autoscale")}, bad);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->exit_code, 2);
+  EXPECT_EQ(result->err,
+            "autoscale: error: invalid AUTOSCALE_MAX_PRIME \"lots\": expected a whole number "
+            "from 0 to 1000000000000\n");
+}
+
+TEST(Autoscale, ConcurrentRequestsOverlap) {
+  START_OR_FAIL(server, "autoscale");
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::future<HttpReply>> replies;
+  for (int i = 0; i < 50; ++i)
+    replies.push_back(std::async(std::launch::async, [&] {
+      return http_get(server.port(), "/?sleep=500&prime=1000");
+    }));
+  for (auto& reply : replies) {
+    HttpReply r = reply.get();
+    EXPECT_EQ(r.status, 200) << r.error;
+    EXPECT_TRUE(std::regex_match(r.body, std::regex("The largest prime less than 1000 is 997\\.\n"
+                                                    "Slept for 5\\d\\d\\.\\d\\d milliseconds\\.\n")))
+        << r.body;
+  }
+  // 50 sequential sleeps would take 25 s.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST(Autoscale, SleepOverlapsTheComputation) {
+  START_OR_FAIL(server, "autoscale");
+  auto timed = [&](const char* target) {
+    auto start = std::chrono::steady_clock::now();
+    HttpReply reply = http_get(server.port(), target);
+    EXPECT_EQ(reply.status, 200) << reply.error;
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  double prime_alone = timed("/?prime=100000000");
+  double both = timed("/?prime=100000000&sleep=1000");
+  // Sequential would be 1000 + prime_alone; overlapped is max(1000, prime_alone) plus noise.
+  EXPECT_LT(both, 1000 + prime_alone * 0.6 + 50) << "prime alone took " << prime_alone << " ms";
+  EXPECT_GE(both, 1000);
+}
+
+TEST(Autoscale, SigtermFinishesTheRequestInFlightAndExitsZero) {
+  START_OR_FAIL(server, "autoscale");
+  TestConnection in_flight(server.port());
+  ASSERT_TRUE(in_flight.send("GET /?sleep=1500 HTTP/1.1\r\n\r\n"));
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(kill(server.child().pid(), SIGTERM), 0);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(TestConnection(server.port()).connected()) << "no new connections after SIGTERM";
+  HttpReply reply = in_flight.read_reply();
+  EXPECT_EQ(reply.status, 200) << reply.error;
+  EXPECT_TRUE(std::regex_match(reply.body, std::regex("Slept for 15\\d\\d\\.\\d\\d milliseconds\\.\n")))
+      << reply.body;
+  std::optional<int> status = server.child().wait_for(5s);
+  ASSERT_TRUE(status.has_value()) << "still running after the request finished";
+  EXPECT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+}
+
+TEST(Helloworld, SigintExitsZero) {
+  START_OR_FAIL(server, "helloworld");
+  ASSERT_EQ(kill(server.child().pid(), SIGINT), 0);
+  std::optional<int> status = server.child().wait_for(5s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+}
+
+TEST(Workloads, PortHandling) {
+  for (const char* name : {"helloworld", "autoscale"}) {
+    for (const char* port : {"abc", "0", "65536", "-1", "80 "}) {
+      RunOptions options;
+      options.env = {std::string("PORT=") + port};
+      options.timeout = 5s;
+      auto result = run({workload_binary(name)}, options);
+      ASSERT_TRUE(result.has_value());
+      EXPECT_EQ(result->exit_code, 2) << name << " PORT=" << port;
+      EXPECT_EQ(result->err, std::string(name) + ": error: invalid PORT \"" + port +
+                                 "\": expected a whole number from 1 to 65535\n");
+    }
+  }
+  RunOptions threads;
+  threads.env = {"WORKLOAD_THREADS=0"};
+  auto result = run({workload_binary("helloworld")}, threads);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->err,
+            "helloworld: error: invalid WORKLOAD_THREADS \"0\": expected a whole number from 1 to "
+            "256\n");
+}
+
+TEST(Workloads, PortInUseIsAClearError) {
+  START_OR_FAIL(server, "helloworld");
+  RunOptions options;
+  options.env = {"PORT=" + std::to_string(server.port()), "WORKLOAD_LISTEN_ADDRESS=127.0.0.1"};
+  auto result = run({workload_binary("helloworld")}, options);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->exit_code, 2);
+  EXPECT_EQ(result->err, "helloworld: error: listen on 127.0.0.1:" +
+                             std::to_string(server.port()) + ": Address already in use\n");
+}
+
+TEST(Workloads, DefaultPortIs8080) {
+  // Only when 8080 is free here: another program on this machine may hold it.
+  TestConnection probe(8080);
+  if (probe.connected()) GTEST_SKIP() << "port 8080 is in use on this machine";
+  SpawnOptions options;
+  options.env = {"WORKLOAD_LISTEN_ADDRESS=127.0.0.1"};
+  unsetenv("PORT");
+  auto child = spawn({workload_binary("helloworld")}, options);
+  ASSERT_TRUE(child.has_value());
+  HttpReply reply;
+  for (int i = 0; i < 100 && reply.status != 200; ++i) {
+    std::this_thread::sleep_for(20ms);
+    reply = http_get(8080, "/healthz");
+  }
+  EXPECT_EQ(reply.body, "ok\n");
+  child->stop(5s);
+}
+
+TEST(Pause, ExitsZeroOnSigtermAndSigint) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    auto child = spawn({workload_binary("pause")});
+    ASSERT_TRUE(child.has_value());
+    std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(child->running());
+    ASSERT_EQ(kill(child->pid(), sig), 0);
+    std::optional<int> status = child->wait_for(5s);
+    ASSERT_TRUE(status.has_value());
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+  }
+}
+
+// Lists the zombie children of pid from /proc.
+int zombie_children(pid_t pid) {
+  int zombies = 0;
+  std::ifstream children("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) +
+                         "/children");
+  for (pid_t child; children >> child;) {
+    std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    std::size_t paren = line.rfind(')');
+    if (paren != std::string::npos && line.substr(paren + 2, 1) == "Z") ++zombies;
+  }
+  return zombies;
+}
+
+TEST(Pause, ReapsChildrenItInherits) {
+  // Fork a process that starts a short-lived child and then becomes pause: pause inherits the
+  // child, as a pod's first process inherits orphans, and must reap it when it exits.
+  const std::string pause = workload_binary("pause");
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (fork() == 0) {
+      usleep(200000);
+      _exit(0);
+    }
+    execl(pause.c_str(), pause.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(700ms);
+  EXPECT_EQ(zombie_children(pid), 0);
+  kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST(Pause, ZombieCheckSeesAnUnreapedChild) {
+  // Proves zombie_children() can see a zombie at all, so the test above is meaningful.
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(zombie_children(getpid()), 1);
+  waitpid(child, nullptr, 0);
+}
+
+}  // namespace
+}  // namespace mkata::workload::testing
