@@ -1,0 +1,221 @@
+// Planning and applying edits to containerd configs (see containerd_config.h).
+#include "node/containerd_config.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "core/files.h"
+#include "core/strings.h"
+#include "node/managed_block.h"
+#include "node/toml_text.h"
+
+namespace mkata::node {
+
+namespace {
+
+constexpr const char* kHeaderLabel = "config header";
+constexpr const char* kCreatedNote = "created by mkata; deleted with the last mkata runtime";
+constexpr const char* kAddedNote = "added by mkata; removed with the last mkata runtime";
+
+ConfigSchema other_schema(ConfigSchema s) {
+  return s == ConfigSchema::kV2 ? ConfigSchema::kV3 : ConfigSchema::kV2;
+}
+
+int schema_number(ConfigSchema s) { return static_cast<int>(s); }
+
+// What the file says about itself, read from its current text.
+struct FileFacts {
+  ConfigSchema schema = ConfigSchema::kV2;
+  bool needs_header = false;  // no `version` and no content: mkata adds `version = N`
+};
+
+Result<FileFacts> read_facts(const ConfigTarget& target, const std::string& text) {
+  bool tmpl = target.format == ConfigFormat::kGoTemplate;
+  auto table = parse_toml_text(text, target.path, tmpl);
+  if (!table) return fail(table.error());
+  FileFacts facts;
+  facts.schema = target.schema;
+  if (tmpl) return facts;  // the base template carries `version`; the file name says which
+  auto version = toml_config_version(*table);
+  if (version == 2 || version == 3) {
+    facts.schema = static_cast<ConfigSchema>(*version);
+  } else if (version) {
+    return fail(Error::usage(target.path + " has config version = " + std::to_string(*version) +
+                             " (accepted: 2 for containerd 1.x, 3 for containerd 2.x)")
+                    .with_hint("convert it with: containerd config migrate"));
+  } else if (toml_is_empty(*table)) {
+    facts.needs_header = true;
+  } else {
+    // containerd 1.x reads a file without `version` as schema v1, in which the plugin ids mkata
+    // writes are silently ignored.
+    return fail(Error::usage(target.path +
+                             " has no 'version = 2' or 'version = 3' line: containerd reads it as "
+                             "the old schema v1, where runtime tables are ignored")
+                    .with_hint("add 'version = 2' at the top after converting it with: "
+                               "containerd config migrate"));
+  }
+  return facts;
+}
+
+std::string header_content(const ConfigTarget& target, ConfigSchema schema) {
+  if (target.format == ConfigFormat::kGoTemplate) return target.template_header + "\n";
+  return "version = " + std::to_string(schema_number(schema)) + "\n";
+}
+
+std::string block_note(const std::string& runtime) {
+  return "managed by mkata; remove with: mkata uninstall --runtime " + runtime;
+}
+
+// Warns about runtimes written under the other schema's plugin id: containerd ignores them.
+void note_wrong_plugin_id(const toml::table& table, const FileFacts& facts, const std::string& path,
+                          std::vector<std::string>& notes) {
+  auto misplaced = runtime_names(table, other_schema(facts.schema));
+  if (misplaced.empty()) return;
+  notes.push_back("warning: " + path + " uses config schema v" +
+                  std::to_string(schema_number(facts.schema)) + " but defines runtimes (" +
+                  join(misplaced, ", ") + ") under the plugin id \"" +
+                  cri_runtime_plugin_id(other_schema(facts.schema)) +
+                  "\", which containerd ignores; move them under \"" +
+                  cri_runtime_plugin_id(facts.schema) + "\"");
+}
+
+// Proves the planned text is valid and carries each handler with its runtime_type.
+Result<void> verify_installed(const ConfigTarget& target, const std::string& text,
+                              ConfigSchema schema, const std::vector<RuntimeHandler>& handlers) {
+  auto table = parse_toml_text(text, target.path, target.format == ConfigFormat::kGoTemplate);
+  if (!table) {
+    return fail(Error("adding mkata's runtime tables would make " + target.path +
+                      " invalid (" + table.error().message() +
+                      "); it was left unchanged — check how it defines runtimes"));
+  }
+  for (const auto& h : handlers) {
+    auto type = find_runtime_type(*table, schema, h.name);
+    if (!type) return fail("internal: handler " + h.name + " missing after planning");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string runtime_block_label(const std::string& runtime) { return "runtime " + runtime; }
+
+Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<std::string>& current,
+                                const std::vector<RuntimeHandler>& handlers) {
+  ConfigEdit edit;
+  edit.path = target.path;
+  edit.existed = current.has_value();
+  edit.before = current.value_or("");
+  auto facts = read_facts(target, edit.before);
+  if (!facts) return fail(facts.error());
+  edit.schema = facts->schema;
+  bool tmpl = target.format == ConfigFormat::kGoTemplate;
+  // What the user wrote, without mkata's blocks: where a handler would be a duplicate.
+  auto user_table = parse_toml_text(strip_blocks(edit.before), target.path, tmpl);
+  if (!user_table) return fail(user_table.error());
+  note_wrong_plugin_id(*user_table, *facts, target.path, edit.notes);
+
+  std::string text = edit.before;
+  for (const auto& h : handlers) {
+    if (auto ok = validate_handler(h); !ok) return fail(ok.error());
+    std::string label = runtime_block_label(h.name);
+    auto span = find_block(text, label, target.path);
+    if (!span) return fail(span.error());
+    if (auto foreign = find_runtime_type(*user_table, facts->schema, h.name)) {
+      bool same = *foreign == h.runtime_type || foreign->find("${") != std::string::npos;
+      if (!same) {
+        return fail(Error::usage(target.path + " already defines the runtime handler '" + h.name +
+                                 "' with runtime_type \"" + *foreign + "\" (mkata's is \"" +
+                                 h.runtime_type + "\")")
+                        .with_hint("remove or rename that table, then run mkata install again"));
+      }
+      if (*span) text = remove_block(text, **span);
+      edit.notes.push_back(h.name + ": already defined in " + target.path +
+                           " outside mkata's blocks (runtime_type \"" + *foreign +
+                           "\"); left as is");
+      continue;
+    }
+    std::string content = render_runtime_table(h, facts->schema);
+    std::string block = render_block(label, block_note(h.name), content);
+    if (!*span) {
+      text = append_block(text, block);
+      edit.notes.push_back(h.name + ": added to " + target.path);
+    } else if ((*span)->content != content) {
+      text = replace_block(text, **span, block);
+      edit.notes.push_back(h.name + ": updated in " + target.path);
+    } else {
+      edit.notes.push_back(h.name + ": already installed in " + target.path + " (unchanged)");
+    }
+  }
+  bool has_runtime_block = false;
+  for (const auto& l : block_labels(text)) has_runtime_block |= starts_with(l, "runtime ");
+  auto header = find_block(text, kHeaderLabel, target.path);
+  if (!header) return fail(header.error());
+  if (has_runtime_block && !*header && (facts->needs_header || !edit.existed)) {
+    text = insert_block(text, 0,
+                        render_block(kHeaderLabel, edit.existed ? kAddedNote : kCreatedNote,
+                                     header_content(target, facts->schema)));
+  }
+  if (auto ok = verify_installed(target, text, facts->schema, handlers); !ok) return fail(ok.error());
+  edit.after = text;
+  return edit;
+}
+
+Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
+                                  const std::optional<std::string>& current,
+                                  const std::vector<std::string>& runtimes) {
+  ConfigEdit edit;
+  edit.path = target.path;
+  edit.existed = current.has_value();
+  edit.before = current.value_or("");
+  bool tmpl = target.format == ConfigFormat::kGoTemplate;
+  auto table = parse_toml_text(edit.before, target.path, tmpl);
+  if (!table) return fail(table.error());
+  auto user_table = parse_toml_text(strip_blocks(edit.before), target.path, tmpl);
+  if (!user_table) return fail(user_table.error());
+  auto version = toml_config_version(*table);
+  edit.schema = version == 3 ? ConfigSchema::kV3 : (version ? ConfigSchema::kV2 : target.schema);
+
+  std::string text = edit.before;
+  for (const auto& runtime : runtimes) {
+    auto span = find_block(text, runtime_block_label(runtime), target.path);
+    if (!span) return fail(span.error());
+    bool foreign = find_runtime_type(*user_table, edit.schema, runtime).has_value();
+    if (*span) {
+      text = remove_block(text, **span);
+      edit.notes.push_back(runtime + ": removed from " + target.path);
+    } else if (foreign) {
+      edit.notes.push_back(runtime + ": defined in " + target.path +
+                           " outside mkata's blocks (not added by mkata); left as is");
+    } else {
+      edit.notes.push_back(runtime + ": not installed in " + target.path + " (nothing to remove)");
+    }
+  }
+  bool has_runtime_block = false;
+  for (const auto& l : block_labels(text)) has_runtime_block |= starts_with(l, "runtime ");
+  auto header = find_block(text, kHeaderLabel, target.path);
+  if (!header) return fail(header.error());
+  if (!has_runtime_block && *header) {
+    bool created = (*header)->begin_line.find("created by mkata") != std::string::npos;
+    text = remove_block(text, **header);
+    edit.delete_file = created && edit.existed && text.empty();
+  }
+  edit.after = text;
+  return edit;
+}
+
+Result<void> apply_config_edit(const ConfigEdit& edit) {
+  if (!edit.changed()) return {};
+  if (edit.existed) {
+    if (auto backup = backup_file(edit.path); !backup) return fail(backup.error());
+  }
+  if (edit.delete_file) {
+    if (unlink(edit.path.c_str()) != 0) {
+      return fail(Error::from_errno("remove " + edit.path, errno));
+    }
+    return {};
+  }
+  return write_file_atomic(edit.path, edit.after);
+}
+
+}  // namespace mkata::node

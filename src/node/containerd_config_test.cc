@@ -1,0 +1,283 @@
+// The acceptance round trips on every fixture: install then uninstall gives the original bytes,
+// install twice equals install once, a user's edit outside the block survives uninstall, and the
+// installed file parses to the intended handlers under the right plugin id.
+#include "node/containerd_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/files.h"
+#include "core/process.h"
+#include "node/managed_block.h"
+#include "node/toml_text.h"
+
+namespace mkata::node {
+namespace {
+
+const std::string kTestdata = MKATA_SOURCE_DIR "/src/node/testdata/";
+const std::string kMicrok8s = MKATA_SOURCE_DIR "/../shared/fixtures/microk8s/";
+
+struct Fixture {
+  std::string name;
+  std::optional<std::string> text;  // nullopt: the file does not exist
+  ConfigTarget target;
+};
+
+ConfigTarget at(const std::string& path) {
+  ConfigTarget target;
+  target.path = path;
+  return target;
+}
+
+std::vector<RuntimeHandler> all_handlers() {
+  return {kata_handler("/opt/kata/share/defaults/kata-containers/configuration-qemu.toml"),
+          gvisor_handler(false, "/usr/local/lib/mkata/mkata-runsc-adapter"),
+          crun_handler("crun", "/usr/local/lib/mkata/mkata-crun-adapter")};
+}
+
+std::vector<std::string> names_of(const std::vector<RuntimeHandler>& handlers) {
+  std::vector<std::string> names;
+  for (const auto& h : handlers) names.push_back(h.name);
+  return names;
+}
+
+std::string must_read(const std::string& path) {
+  auto text = read_file(path);
+  EXPECT_TRUE(text) << text.error().message();
+  return text.value_or("");
+}
+
+Fixture toml_fixture(const std::string& name, std::optional<std::string> text,
+                     ConfigSchema fallback = ConfigSchema::kV2) {
+  ConfigTarget target;
+  target.path = "/etc/containerd/" + name;
+  target.schema = fallback;
+  return {name, std::move(text), target};
+}
+
+Fixture template_fixture(const std::string& file, ConfigSchema schema) {
+  ConfigTarget target;
+  target.path = "/var/lib/rancher/k3s/agent/etc/containerd/" + file;
+  target.format = ConfigFormat::kGoTemplate;
+  target.schema = schema;
+  target.template_header = "{{ template \"base\" . }}";
+  return {file, must_read(kTestdata + "k3s-" + file), target};
+}
+
+std::vector<Fixture> fixtures() {
+  std::vector<Fixture> all = {
+      toml_fixture("containerd-1.6-default.toml", must_read(kTestdata + "containerd-1.6-default.toml")),
+      toml_fixture("containerd-2.0-config.toml", must_read(kTestdata + "containerd-2.0-config.toml")),
+      toml_fixture("absent.toml", std::nullopt),
+      toml_fixture("absent-v3.toml", std::nullopt, ConfigSchema::kV3),
+      toml_fixture("empty.toml", std::string()),
+      toml_fixture("comment-only-no-newline.toml", std::string("# nothing here yet")),
+      toml_fixture("no-final-newline.toml", std::string("version = 2\n[grpc]\n  uid = 0")),
+      template_fixture("config.toml.tmpl", ConfigSchema::kV2),
+      template_fixture("config-v3.toml.tmpl", ConfigSchema::kV3),
+  };
+  for (const char* name : {"containerd-template.toml", "containerd-template.2020-08.toml"}) {
+    if (path_exists(kMicrok8s + name)) all.push_back(toml_fixture(name, must_read(kMicrok8s + name)));
+  }
+  if (find_executable("containerd")) {
+    auto out = run_checked({"containerd", "config", "default"});
+    if (out) all.push_back(toml_fixture("generated containerd config default", *out));
+  }
+  return all;
+}
+
+// Applies a planned edit to an in-memory "file".
+std::optional<std::string> after_of(const ConfigEdit& edit) {
+  if (edit.delete_file) return std::nullopt;
+  if (!edit.existed && edit.after.empty()) return std::nullopt;
+  return edit.after;
+}
+
+TEST(ContainerdConfig, MicroK8sFixturesArePresent) {
+  if (!path_exists(kMicrok8s)) GTEST_SKIP() << kMicrok8s << " is absent (CI clones shared/ beside the repo)";
+  EXPECT_TRUE(path_exists(kMicrok8s + "containerd-template.toml"));
+}
+
+TEST(ContainerdConfig, RoundTripOnEveryFixture) {
+  for (const auto& f : fixtures()) {
+    SCOPED_TRACE(f.name);
+    auto installed = plan_install(f.target, f.text, all_handlers());
+    ASSERT_TRUE(installed) << installed.error().message();
+    ASSERT_TRUE(installed->changed());
+    auto once = after_of(*installed);
+    ASSERT_TRUE(once);
+
+    // The result parses and carries each handler under the schema's plugin id.
+    auto table = parse_toml_text(*once, f.name, f.target.format == ConfigFormat::kGoTemplate);
+    ASSERT_TRUE(table) << table.error().message();
+    for (const auto& h : all_handlers()) {
+      EXPECT_EQ(find_runtime_type(*table, installed->schema, h.name), h.runtime_type) << h.name;
+    }
+    // Every byte of the original is still there, in order, before the blocks.
+    EXPECT_EQ(strip_blocks(*once), f.text.value_or(""));
+
+    auto twice = plan_install(f.target, once, all_handlers());
+    ASSERT_TRUE(twice) << twice.error().message();
+    EXPECT_FALSE(twice->changed()) << *once << "\n---\n" << twice->after;
+
+    auto removed = plan_uninstall(f.target, once, names_of(all_handlers()));
+    ASSERT_TRUE(removed) << removed.error().message();
+    EXPECT_EQ(after_of(*removed), f.text);
+  }
+}
+
+TEST(ContainerdConfig, UserEditOutsideTheBlockSurvivesUninstall) {
+  for (const auto& f : fixtures()) {
+    SCOPED_TRACE(f.name);
+    auto installed = plan_install(f.target, f.text, all_handlers());
+    ASSERT_TRUE(installed) << installed.error().message();
+    const std::string edit = "# the user's own note, added after mkata install\n";
+    // An editor adds the missing final newline before the user's line.
+    std::string edited = installed->after;
+    if (!edited.ends_with("\n")) edited += "\n";
+    edited += edit;
+    auto removed = plan_uninstall(f.target, edited, names_of(all_handlers()));
+    ASSERT_TRUE(removed) << removed.error().message();
+    ASSERT_FALSE(removed->delete_file);
+    EXPECT_NE(removed->after.find(edit), std::string::npos);
+    EXPECT_EQ(block_labels(removed->after), std::vector<std::string>{});
+  }
+}
+
+TEST(ContainerdConfig, SchemaComesFromTheVersionLine) {
+  auto v3 = plan_install(toml_fixture("x", "version = 3\n").target, "version = 3\n", {kata_handler()});
+  ASSERT_TRUE(v3) << v3.error().message();
+  EXPECT_EQ(v3->schema, ConfigSchema::kV3);
+  EXPECT_EQ(v3->after,
+            "version = 3\n"
+            "# BEGIN mkata runtime kata (managed by mkata; remove with: mkata uninstall --runtime kata)\n"
+            "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.kata]\n"
+            "  runtime_type = \"io.containerd.kata.v2\"\n"
+            "  privileged_without_host_devices = true\n"
+            "  pod_annotations = [\"io.katacontainers.*\"]\n"
+            "# END mkata runtime kata\n");
+}
+
+TEST(ContainerdConfig, AbsentFileGetsACreatedHeaderAndIsDeletedOnUninstall) {
+  ConfigTarget target = at("/etc/containerd/config.toml");
+  auto installed = plan_install(target, std::nullopt, {runc_handler("runc")});
+  ASSERT_TRUE(installed) << installed.error().message();
+  EXPECT_TRUE(installed->after.starts_with(
+      "# BEGIN mkata config header (created by mkata; deleted with the last mkata runtime)\n"
+      "version = 2\n# END mkata config header\n"));
+  auto removed = plan_uninstall(target, installed->after, {"runc"});
+  ASSERT_TRUE(removed);
+  EXPECT_TRUE(removed->delete_file);
+}
+
+TEST(ContainerdConfig, PartialUninstallKeepsTheOtherRuntimesAndTheHeader) {
+  ConfigTarget target = at("/etc/containerd/config.toml");
+  auto installed = plan_install(target, std::nullopt, all_handlers());
+  ASSERT_TRUE(installed);
+  auto removed = plan_uninstall(target, installed->after, {"kata"});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(block_labels(removed->after),
+            (std::vector<std::string>{"config header", "runtime gvisor", "runtime crun"}));
+  auto table = parse_toml_text(removed->after, "x");
+  ASSERT_TRUE(table);
+  EXPECT_EQ(find_runtime_type(*table, ConfigSchema::kV2, "kata"), std::nullopt);
+  EXPECT_EQ(find_runtime_type(*table, ConfigSchema::kV2, "gvisor"), "io.containerd.runc.v2");
+}
+
+TEST(ContainerdConfig, ChangedOptionsUpdateTheBlockInPlace) {
+  ConfigTarget target = at("/etc/containerd/config.toml");
+  std::string original = "version = 2\n";
+  auto first = plan_install(target, original, {kata_handler()});
+  ASSERT_TRUE(first);
+  std::string with_tail = first->after + "# user tail\n";
+  auto second = plan_install(target, with_tail, {kata_handler("/etc/kata/configuration.toml")});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->notes.back(), "kata: updated in /etc/containerd/config.toml");
+  EXPECT_TRUE(second->after.ends_with("# END mkata runtime kata\n# user tail\n"));
+  EXPECT_NE(second->after.find("ConfigPath = \"/etc/kata/configuration.toml\""), std::string::npos);
+}
+
+TEST(ContainerdConfig, MicroK8sStockKataIsLeftAsIsAndNotDuplicated) {
+  if (!path_exists(kMicrok8s)) GTEST_SKIP() << kMicrok8s << " is absent";
+  std::string stock = must_read(kMicrok8s + "containerd-template.toml");
+  ConfigTarget target = at("/var/snap/microk8s/current/args/containerd-template.toml");
+  auto installed = plan_install(target, stock, {kata_handler(), gvisor_handler(false, "/a")});
+  ASSERT_TRUE(installed) << installed.error().message();
+  EXPECT_EQ(installed->notes[0],
+            "kata: already defined in /var/snap/microk8s/current/args/containerd-template.toml "
+            "outside mkata's blocks (runtime_type \"io.containerd.kata.v2\"); left as is");
+  EXPECT_EQ(block_labels(installed->after), std::vector<std::string>{"runtime gvisor"});
+  // The snap's configure hook looks for this string; it must stay.
+  EXPECT_NE(installed->after.find("io.containerd.kata.v2"), std::string::npos);
+  auto removed = plan_uninstall(target, installed->after, {"kata", "gvisor"});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->after, stock);
+  EXPECT_EQ(removed->notes[0],
+            "kata: defined in /var/snap/microk8s/current/args/containerd-template.toml outside "
+            "mkata's blocks (not added by mkata); left as is");
+}
+
+TEST(ContainerdConfig, ConflictingHandlerIsAnErrorNamingBothTypes) {
+  std::string text =
+      "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata]\n"
+      "  runtime_type = \"io.containerd.runc.v2\"\n";
+  auto r = plan_install(at("/c.toml"), text, {kata_handler()});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "/c.toml already defines the runtime handler 'kata' with runtime_type "
+            "\"io.containerd.runc.v2\" (mkata's is \"io.containerd.kata.v2\")");
+  EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
+}
+
+TEST(ContainerdConfig, BadInputIsAOneLineUsageError) {
+  auto malformed = plan_install(at("/c.toml"), "version = 2\n[grpc\n", {kata_handler()});
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().message(),
+            "/c.toml is not valid TOML: Error while parsing table header: expected ']', saw "
+            "'\\n' (line 2, column 6)");
+  auto v1 = plan_install(at("/c.toml"), "[plugins.cri]\n  x = 1\n", {kata_handler()});
+  ASSERT_FALSE(v1);
+  EXPECT_EQ(v1.error().message(),
+            "/c.toml has no 'version = 2' or 'version = 3' line: containerd reads it as the old "
+            "schema v1, where runtime tables are ignored");
+  auto v9 = plan_install(at("/c.toml"), "version = 9\n", {kata_handler()});
+  ASSERT_FALSE(v9);
+  EXPECT_EQ(v9.error().message(),
+            "/c.toml has config version = 9 (accepted: 2 for containerd 1.x, 3 for containerd 2.x)");
+}
+
+TEST(ContainerdConfig, DottedRuntimesThatWouldCollideAreRefusedBeforeWriting) {
+  std::string text =
+      "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n"
+      "  runtimes = { runc = { runtime_type = \"io.containerd.runc.v2\" } }\n";
+  auto r = plan_install(at("/c.toml"), text, {kata_handler()});
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().message().starts_with(
+      "adding mkata's runtime tables would make /c.toml invalid (/c.toml is not valid TOML: "))
+      << r.error().message();
+}
+
+TEST(ContainerdConfig, WarnsAboutRuntimesUnderTheOtherSchemasPluginId) {
+  std::string text =
+      "version = 3\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.old]\n"
+      "  runtime_type = \"io.containerd.runc.v2\"\n";
+  auto r = plan_install(at("/c.toml"), text, {kata_handler()});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->notes[0],
+            "warning: /c.toml uses config schema v3 but defines runtimes (old) under the plugin id "
+            "\"io.containerd.grpc.v1.cri\", which containerd ignores; move them under "
+            "\"io.containerd.cri.v1.runtime\"");
+}
+
+TEST(ContainerdConfig, BrokenMarkersAreReported) {
+  std::string text = "version = 2\n# BEGIN mkata runtime kata (x)\n";
+  auto r = plan_install(at("/c.toml"), text, {kata_handler()});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "/c.toml: the mkata block 'runtime kata' has a BEGIN line (line 2) but no '# END mkata "
+            "runtime kata' line; restore it or delete the block by hand");
+}
+
+}  // namespace
+}  // namespace mkata::node

@@ -1,0 +1,15 @@
+// A unified diff of two texts, for `mkata install --dry-run`: the user sees exactly the lines
+// that would change, in the format of `diff -u`, without any file being touched. Line-based LCS
+// (config files are a few hundred lines); three lines of context.
+#pragma once
+
+#include <string>
+
+namespace mkata::node {
+
+/// The unified diff from `before` to `after` with headers "--- <from_label>" / "+++ <to_label>";
+/// "" when the texts are equal. A missing final newline is marked like diff does.
+std::string unified_diff(const std::string& before, const std::string& after,
+                         const std::string& from_label, const std::string& to_label);
+
+}  // namespace mkata::node
