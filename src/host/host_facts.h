@@ -1,0 +1,36 @@
+// Everything mkata knows about a host, gathered in one pass through one HostRoot: the input of
+// the runtime verdicts (runtime_verdicts.h) and of every report. Other commands use it too: the
+// embedded node picks its handlers from the verdicts, validate prints them.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+#include "host/cgroup_layout.h"
+#include "host/cpu_info.h"
+#include "host/gvisor_platform.h"
+#include "host/host_root.h"
+#include "host/installed_tools.h"
+#include "host/kernel_features.h"
+#include "host/kvm_probe.h"
+
+namespace mkata::host {
+
+/// The host facts, each section with its evidence.
+struct HostFacts {
+  std::string root;  ///< HostRoot::describe(): "/" or the fixture directory
+  unsigned uid = 0;  ///< the user the probes ran as
+  CpuInfo cpu;
+  KvmFacts kvm;
+  KernelFeatures kernel;
+  CgroupLayout cgroups;
+  InstalledTools tools;
+  GvisorPlatforms gvisor;
+};
+
+/// Probes the host through root. Reads only; never loads modules or writes anything. Fails when
+/// a file every Linux host has is unreadable (/proc/cpuinfo, /proc/sys/kernel/osrelease, the
+/// mount table): "probe host <root>: read /proc/cpuinfo: No such file or directory".
+Result<HostFacts> probe_host(const HostRoot& root);
+
+}  // namespace mkata::host
