@@ -184,11 +184,18 @@ std::vector<std::string> host_leftovers(const NodeLayout& layout,
   return left;
 }
 
-Result<TeardownSummary> teardown_node(const NodeLayout& layout, ContainerdDaemon* daemon) {
+Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon* daemon) {
   TeardownSummary summary;
-  Ledger ledger(layout.ledger);
+  Ledger ledger(given.ledger);
   auto changes = ledger.read();
-  if (!changes) return fail(changes.error().wrap("node down " + layout.options.state_dir));
+  if (!changes) return fail(changes.error().wrap("node down " + given.options.state_dir));
+  // The names the node really used are in its ledger (`node down` needs only the state dir).
+  NodeOptions options = given.options;
+  for (const auto& c : *changes) {
+    if (c.kind == kChangeCniNetwork) options.network_name = c.name;
+    if (c.kind == kChangeBridge) options.bridge = c.name;
+  }
+  NodeLayout layout = NodeLayout::of(options);
   TeardownPlan plan = plan_teardown(*changes);
   std::vector<std::string> pod_ids = plan.pod_ids;
   for (auto& id : pod_ids_on_disk(layout)) {
