@@ -24,8 +24,8 @@ std::optional<Error> exited_early(const cri::CriClient& client, const PodRun& ru
 
 Result<void> wait_ready(const cri::CriClient& client, Clock::time_point t0,
                         milliseconds timeout, PodRun& run) {
-  std::string url = "http://" + run.ip + ":" + std::to_string(run.workload.port) +
-                    run.workload.ready_path;
+  int port = run.workload.ready_port ? run.workload.ready_port : run.workload.port;
+  std::string url = "http://" + run.ip + ":" + std::to_string(port) + run.workload.ready_path;
   std::string last = "no answer yet";
   auto deadline = t0 + timeout;
   auto next_status_check = Clock::now() + milliseconds(250);

@@ -22,6 +22,7 @@ struct WorkloadSpec {
   std::vector<std::string> command;                       ///< empty: the image's Entrypoint
   int port = 8080;
   std::string ready_path = "/healthz";                    ///< readiness probe (HTTP 200)
+  int ready_port = 0;  ///< the probe's port (as a readinessProbe's httpGet.port); 0: `port`
   std::string check_path = "/";                           ///< the request whose answer is checked
 };
 

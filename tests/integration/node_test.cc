@@ -1,0 +1,96 @@
+// `mkata node up|down|status` for real, as root: a private containerd with CNI and one handler
+// per usable runtime comes up, reports itself, and goes away leaving nothing behind — also after
+// the mkata that was using it was killed with SIGKILL in the middle of a validation.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "embedded/host_state.h"
+#include "integration/node_test_env.h"
+#include "support/test_env.h"
+
+namespace mkata {
+namespace {
+
+using std::chrono::seconds;
+
+class NodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
+    if (!find_executable("containerd")) GTEST_SKIP() << "containerd is not installed";
+    options_ = test::node_test_options(
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    test::clean_slate(options_);
+    forward_before_ = embedded::read_sysctl("net.ipv4.ip_forward").value_or("?");
+  }
+  void TearDown() override {
+    if (!options_.state_dir.empty()) test::clean_slate(options_);
+  }
+  embedded::NodeOptions options_;
+  std::string forward_before_;
+};
+
+TEST_F(NodeTest, UpStatusDownLeavesNothingBehind) {
+  auto up = test::run_mkata({"node", "up"}, options_);
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("node up in " + options_.state_dir), std::string::npos) << up.out;
+  auto again = test::run_mkata({"node", "up"}, options_);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_EQ(again.out, "node already running in " + options_.state_dir + "\n");
+
+  auto status = test::run_mkata({"node", "status", "--json"}, options_);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  auto j = nlohmann::json::parse(status.out);
+  EXPECT_EQ(j["running"], true);
+  EXPECT_EQ(j["network"]["bridge"], "mk-node0");
+  EXPECT_TRUE(j["containerd_version"].get<std::string>().starts_with("1."));
+  std::vector<std::string> handlers;
+  for (const auto& h : j["handlers"]) handlers.push_back(h["handler"]);
+  ASSERT_FALSE(handlers.empty());
+  EXPECT_EQ(handlers[0], "runc");
+  EXPECT_TRUE(j["pods"].empty());
+  EXPECT_EQ(j["images"].size(), 3u);
+  auto text = test::run_mkata({"node", "status"}, options_);
+  EXPECT_NE(text.out.find("handler runc"), std::string::npos) << text.out;
+
+  auto down = test::run_mkata({"node", "down"}, options_);
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_NE(down.out.find("node down in " + options_.state_dir), std::string::npos) << down.out;
+  test::expect_nothing_left(options_, {}, forward_before_);
+  auto status_after = test::run_mkata({"node", "status"}, options_);
+  EXPECT_EQ(status_after.out, "no node running in " + options_.state_dir + "\n");
+}
+
+TEST_F(NodeTest, DownWithNothingRunningSucceedsAndSaysSo) {
+  auto down = test::run_mkata({"node", "down"}, options_);
+  EXPECT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_EQ(down.out, "no node in " + options_.state_dir + ": nothing to do\n");
+}
+
+TEST_F(NodeTest, KilledValidateThenNodeDownLeavesNothingBehind) {
+  if (!find_executable("runsc")) GTEST_SKIP() << "runsc is not installed";
+  std::vector<std::string> argv = {test::mkata_binary(), "validate", "--runtime", "gvisor"};
+  for (auto& f : test::node_flags(options_)) argv.push_back(f);
+  SpawnOptions spawn_options;
+  spawn_options.stdout_path = "/dev/null";
+  auto child = spawn(argv, spawn_options);
+  ASSERT_TRUE(child) << child.error().message();
+  // Both gVisor pods exist (sandboxes, netns, veths, shims, runsc): kill mkata right there.
+  ASSERT_TRUE(test::wait_for_pods(options_, 2, seconds(60))) << "no pods were started";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto pods = test::recorded_pods(options_);
+  kill(child->pid(), SIGKILL);
+  child->wait_for(std::chrono::seconds(10));
+  EXPECT_FALSE(embedded::pids_mentioning(options_.state_dir + "/containerd.sock").empty())
+      << "containerd and shims should outlive the killed mkata";
+
+  auto down = test::run_mkata({"node", "down"}, options_);
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_NE(down.out.find("pods removed through CRI"), std::string::npos) << down.out;
+  test::expect_nothing_left(options_, pods, forward_before_);
+}
+
+}  // namespace
+}  // namespace mkata
