@@ -92,5 +92,28 @@ TEST_F(NodeTest, KilledValidateThenNodeDownLeavesNothingBehind) {
   test::expect_nothing_left(options_, pods, forward_before_);
 }
 
+TEST_F(NodeTest, KilledValidateAndContainerdThenNodeDownLeavesNothingBehind) {
+  std::vector<std::string> argv = {test::mkata_binary(), "validate", "--runtime", "runc"};
+  for (auto& f : test::node_flags(options_)) argv.push_back(f);
+  SpawnOptions spawn_options;
+  spawn_options.stdout_path = "/dev/null";
+  auto child = spawn(argv, spawn_options);
+  ASSERT_TRUE(child) << child.error().message();
+  ASSERT_TRUE(test::wait_for_pods(options_, 2, seconds(60))) << "no pods were started";
+  auto pods = test::recorded_pods(options_);
+  // The worst case: mkata and containerd both die; only the ledger and the kernel remember.
+  auto changes = embedded::Ledger(embedded::NodeLayout::of(options_).ledger).read();
+  ASSERT_TRUE(changes);
+  pid_t containerd = embedded::plan_teardown(*changes).containerd_pid;
+  ASSERT_GT(containerd, 0);
+  kill(child->pid(), SIGKILL);
+  kill(containerd, SIGKILL);
+  child->wait_for(std::chrono::seconds(10));
+
+  auto down = test::run_mkata({"node", "down"}, options_);
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  test::expect_nothing_left(options_, pods, forward_before_);
+}
+
 }  // namespace
 }  // namespace mkata
