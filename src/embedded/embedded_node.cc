@@ -2,6 +2,7 @@
 #include "embedded/embedded_node.h"
 
 #include <ctime>
+#include <future>
 #include <nlohmann/json.hpp>
 
 #include "core/files.h"
@@ -175,27 +176,40 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   auto conflist = layout.cni_conf_dir + "/" + cni_conflist_name(layout);
   if (auto r = write_file_atomic(conflist, render_cni_conflist(layout)); !r) return undo(r.error());
 
-  progress.detail("building the workload images");
-  auto images = image::build_image_set({options.workload_dir, layout.images_dir});
-  if (!images) return undo(images.error());
+  // Building the images (gzip, digests) and starting containerd overlap: both take a while.
+  progress.detail("building the workload images and starting containerd");
+  auto building = std::async(std::launch::async, [&options, &layout] {
+    return image::build_image_set({options.workload_dir, layout.images_dir});
+  });
   NodeConfigInput input{image::pause_image_reference(), {}};
   for (const auto& h : options.handlers) input.handlers.push_back(h.handler);
-
-  progress.detail("starting containerd");
   auto started = ContainerdDaemon::start({o.state_dir, render_node_config(layout, input)});
+  auto images = building.get();
   if (!started) return undo(started.error());
   daemon.emplace(std::move(*started));
   HostChange process{kChangeContainerd, layout.containerd.address, "", layout.containerd.config,
                      daemon->pid()};
   if (auto r = ledger.record(process); !r) return undo(r.error());
+  if (!images) return undo(images.error());
   auto client = cri::CriClient::connect(layout.containerd.address, milliseconds(10000));
   if (!client) return undo(client.error());
   if (auto r = prove_handlers_loaded(*client, options.handlers); !r) return undo(r.error());
 
+  // One ctr per image, all at once (each import is mostly ctr's own start-up and an unpack).
   progress.detail("importing the workload images");
   image::ImportOptions import;
   import.address = layout.containerd.address;
-  if (auto r = image::import_images(import, *images); !r) return undo(r.error());
+  std::vector<std::future<Result<std::vector<image::ImportedImage>>>> imports;
+  for (const auto& built : *images) {
+    imports.push_back(std::async(std::launch::async, [import, built] {
+      return image::import_images(import, {built});
+    }));
+  }
+  std::optional<Error> import_error;
+  for (auto& i : imports) {
+    if (auto r = i.get(); !r && !import_error) import_error = r.error();
+  }
+  if (import_error) return undo(*import_error);
 
   NodeDescription node;
   node.state_dir = o.state_dir;
