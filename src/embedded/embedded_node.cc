@@ -2,6 +2,7 @@
 #include "embedded/embedded_node.h"
 
 #include <ctime>
+#include <filesystem>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -163,6 +164,12 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
     progress.detail("removing what a previous node left behind in " + o.state_dir);
     if (auto r = teardown_node(layout); !r) return fail(context(r.error()));
   }
+  // Parents of the state dir that do not exist yet (e.g. /var/lib/mkata) are ours to remove.
+  std::vector<std::string> new_parents;
+  for (auto p = std::filesystem::path(o.state_dir).parent_path();
+       p.has_relative_path() && !path_exists(p.string()); p = p.parent_path()) {
+    new_parents.push_back(p.string());
+  }
   for (const auto& dir : {layout.cni_conf_dir, layout.cni_ipam_dir, layout.runtimes_dir,
                           layout.images_dir}) {
     if (auto r = make_directories(dir); !r) return fail(context(r.error()));
@@ -172,6 +179,9 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
     teardown_node(layout, daemon ? &*daemon : nullptr);
     return fail(context(e));
   };
+  for (const auto& p : new_parents) {
+    if (auto r = ledger.record({kChangeDirectory, p, "", "", 0}); !r) return undo(r.error());
+  }
   if (auto r = record_intent(ledger, layout, options.handlers); !r) return undo(r.error());
   auto conflist = layout.cni_conf_dir + "/" + cni_conflist_name(layout);
   if (auto r = write_file_atomic(conflist, render_cni_conflist(layout)); !r) return undo(r.error());

@@ -42,6 +42,8 @@ inline constexpr const char* kChangeContainerd = "containerd";
 inline constexpr const char* kChangeRuntimeRoot = "runtime_root";
 /// name = pod sandbox id (its shim socket lives in /run/containerd/s).
 inline constexpr const char* kChangePod = "pod";
+/// name = a directory the node created above its state dir (removed at down when empty).
+inline constexpr const char* kChangeDirectory = "directory";
 
 /// Encodes one change as a JSON line (no trailing newline).
 std::string encode_change(const HostChange& change);

@@ -2,6 +2,7 @@
 #include "embedded/node_teardown.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -130,6 +131,8 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes) {
       plan.pod_ids.push_back(c.name);
     } else if (c.kind == kChangeRuntimeRoot && seen_roots.insert(c.detail).second) {
       plan.runtime_roots.push_back(c.detail);
+    } else if (c.kind == kChangeDirectory) {
+      plan.directories.push_back(c.name);  // recorded deepest first
     }
   }
   return plan;
@@ -233,6 +236,7 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
     std::error_code ec;
     fs::remove_all(layout.options.state_dir, ec);
     if (ec) failures.messages.push_back("remove " + layout.options.state_dir + ": " + ec.message());
+    for (const auto& dir : plan.directories) rmdir(dir.c_str());  // only when empty
   } else {
     failures.messages.push_back("state dir " + layout.options.state_dir +
                                 " kept: something is still mounted below it");

@@ -31,6 +31,7 @@ struct TeardownPlan {
   std::vector<std::pair<std::string, std::string>> sysctls;  ///< key → value before the node
   bool delete_bridge = false;  ///< the bridge did not exist before the node
   std::vector<std::string> runtime_roots;
+  std::vector<std::string> directories;  ///< created above the state dir, deepest first
 };
 
 /// Folds the ledger into a plan: the first recorded "before" of a sysctl or bridge wins (a

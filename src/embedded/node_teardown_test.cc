@@ -21,6 +21,7 @@ TEST(PlanTeardown, ReplaysTheLedgerFirstBeforeWins) {
       {kChangeContainerd, "/s/containerd.sock", "", "/s/config.toml", 200},
       {kChangePod, "aaa", "", "", 0},
       {kChangePod, "bbb", "", "", 0},
+      {kChangeDirectory, "/var/lib/mkata", "", "", 0},
   };
   auto plan = plan_teardown(changes);
   EXPECT_EQ(plan.sysctls,
@@ -29,6 +30,7 @@ TEST(PlanTeardown, ReplaysTheLedgerFirstBeforeWins) {
   EXPECT_EQ(plan.containerd_pid, 200);
   EXPECT_EQ(plan.pod_ids, (std::vector<std::string>{"aaa", "bbb"}));
   EXPECT_EQ(plan.runtime_roots, (std::vector<std::string>{"/s/runtimes/runc"}));
+  EXPECT_EQ(plan.directories, (std::vector<std::string>{"/var/lib/mkata"}));
 }
 
 TEST(PlanTeardown, ABridgeThatExistedIsKept) {
