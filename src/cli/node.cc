@@ -96,6 +96,14 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
       }
     }
     j["images"] = d.images;
+    nlohmann::json versions = nlohmann::json::object();
+    if (auto facts = host::probe_host(*host::live_host())) {
+      for (const char* tool : {"containerd", "runc", "crun", "runsc", "containerd-shim-kata-v2"}) {
+        const auto& t = facts->tools.get(tool);
+        versions[tool] = t.installed() ? t.version : "not installed";
+      }
+    }
+    j["versions"] = versions;
   } else if (embedded::Ledger(embedded::NodeLayout::of(options).ledger).exists()) {
     j["stale"] = "containerd is not running but the ledger lists host changes; run "
                  "'mkata node down --state-dir " + options.state_dir + "'";
@@ -115,6 +123,9 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
     std::printf("  handler %-7s %s %s\n", h["handler"].get<std::string>().c_str(),
                 h["runtime_type"].get<std::string>().c_str(),
                 h["binary"].get<std::string>().c_str());
+  }
+  for (const auto& [tool, version] : j["versions"].items()) {
+    std::printf("  version %-24s %s\n", tool.c_str(), version.get<std::string>().c_str());
   }
   std::printf("  %zu pods\n", j["pods"].size());
   for (const auto& p : j["pods"]) {
