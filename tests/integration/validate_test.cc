@@ -15,6 +15,12 @@
 #include "support/test_env.h"
 #include "validate/answers.h"
 #include "validate/scenario.h"
+#include "validate/pod_run.h"
+#include "validate/http_get.h"
+#include "embedded/embedded_node.h"
+#include "embedded/handler_choice.h"
+#include <algorithm>
+#include <thread>
 
 namespace mkata {
 namespace {
@@ -167,6 +173,68 @@ TEST_F(ValidateTest, SigintInTheMiddleLeavesNothingBehind) {
   EXPECT_TRUE(WIFEXITED(*status));
   EXPECT_EQ(WEXITSTATUS(*status), 130);
   test::expect_nothing_left(options_.node, pods, forward_before_);
+}
+
+// Per-pod ready time of validate's pod path vs. bare CRI calls (RunPodSandbox, CreateContainer,
+// StartContainer, PodSandboxStatus, then GET /healthz every 5 ms), interleaved, median of N —
+// the comparison LAB-NOTES.md's table makes. Slow, so only with MKATA_BENCH=1.
+TEST_F(ValidateTest, ReadyTimeMatchesRawCriCalls) {
+  if (!std::getenv("MKATA_BENCH")) GTEST_SKIP() << "set MKATA_BENCH=1 to run this benchmark";
+  auto facts = host::probe_host(*host::live_host());
+  ASSERT_TRUE(facts);
+  auto layout = embedded::NodeLayout::of(options_.node);
+  std::vector<embedded::NodeHandler> handlers;
+  for (const char* rt : {"runc", "gvisor"}) {
+    auto h = embedded::handler_for_runtime(rt, *facts, layout);
+    ASSERT_TRUE(h) << h.error().message();
+    handlers.push_back(*h);
+  }
+  auto node = embedded::EmbeddedNode::up({options_.node, handlers, ""}, progress_);
+  ASSERT_TRUE(node) << node.error().message();
+  const int rounds = 7;
+  for (const char* rt : {"runc", "gvisor"}) {
+    std::vector<long long> raw, ours;
+    auto workload = validate::validation_workloads(rt, node->description().images)[0];
+    for (int i = 0; i < rounds; ++i) {
+      validate::PodPlacement placement{rt, rt, "mk-node0", layout.cgroup_parent,
+                                       options_.node.state_dir + "/pods/b" + std::to_string(i),
+                                       "bench-" + std::string(rt) + std::to_string(i)};
+      // Bare CRI.
+      {
+        make_directories(placement.log_directory);
+        auto pod = validate::render_pod_spec(workload, placement);
+        pod.uid += "-raw";
+        auto t0 = std::chrono::steady_clock::now();
+        auto id = node->cri().run_pod(pod);
+        ASSERT_TRUE(id) << id.error().message();
+        ASSERT_TRUE(node->record_pod(*id));
+        auto c = node->cri().create_container(*id, validate::render_container_spec(workload), pod);
+        ASSERT_TRUE(c);
+        ASSERT_TRUE(node->cri().start_container(*c));
+        auto ip = node->cri().pod_status(*id)->ip;
+        while (true) {
+          auto r = validate::http_get("http://" + ip + ":8080/healthz", milliseconds(1000));
+          if (r && r->status == 200) break;
+          std::this_thread::sleep_for(milliseconds(5));
+        }
+        raw.push_back(validate::ms_since(t0));
+        ASSERT_TRUE(node->cri().stop_pod(*id));
+        ASSERT_TRUE(node->cri().remove_pod(*id));
+      }
+      // validate's path.
+      validate::PodRun run;
+      run.workload = workload;
+      ASSERT_TRUE(validate::deploy_pod(*node, placement, seconds(30), run));
+      ours.push_back(run.ready_ms);
+      ASSERT_TRUE(validate::remove_pod(*node, run));
+    }
+    std::sort(raw.begin(), raw.end());
+    std::sort(ours.begin(), ours.end());
+    std::printf("[ bench ] %s ready, median of %d: bare CRI %lld ms, validate %lld ms\n", rt,
+                rounds, raw[rounds / 2], ours[rounds / 2]);
+    EXPECT_LE(ours[rounds / 2], raw[rounds / 2] * 11 / 10 + 20) << rt;
+  }
+  ASSERT_TRUE(node->down());
 }
 
 }  // namespace
