@@ -5,7 +5,8 @@
 namespace mkata::host {
 namespace {
 
-using nlohmann::json;
+// ordered_json keeps the documented order: verdicts first, then the facts.
+using json = nlohmann::ordered_json;
 
 std::string pad(std::string text, size_t width) {
   if (text.size() < width) text.resize(width, ' ');
@@ -14,7 +15,8 @@ std::string pad(std::string text, size_t width) {
 
 std::string verdict_line(const std::string& name, const RuntimeVerdict& v) {
   std::string line = pad(name, 8) + (v.usable ? "usable" : "not usable: ");
-  for (size_t i = 0; i < v.reasons.size(); ++i) line += (i ? "; " : "") + v.reasons[i];
+  // " | " because reasons may contain ";" themselves.
+  for (size_t i = 0; i < v.reasons.size(); ++i) line += (i ? " | " : "") + v.reasons[i];
   return line + "\n";
 }
 
@@ -26,6 +28,7 @@ void append_evidence(std::string& out, const std::string& section,
 
 std::string text_facts(const HostFacts& f) {
   std::string out = "\nEvidence (root " + f.root + ", uid " + std::to_string(f.uid) + "):\n";
+  append_evidence(out, "os", f.os.evidence);
   append_evidence(out, "cpu", f.cpu.evidence);
   append_evidence(out, "kvm", f.kvm.evidence);
   append_evidence(out, "kernel", f.kernel.evidence);
@@ -109,7 +112,11 @@ json host_json(const HostFacts& f) {
   const CpuInfo& c = f.cpu;
   json platforms = json::object();
   for (const auto& p : f.gvisor.platforms) platforms[p.name] = {{"works", p.works}, {"why", p.why}};
-  return {{"cpu", {{"vendor", c.vendor}, {"model_name", c.model_name},
+  return {{"os", {{"id", optional_string(f.os.id)},
+                  {"version_id", optional_string(f.os.version_id)},
+                  {"pretty_name", optional_string(f.os.pretty_name)},
+                  {"evidence", evidence_json(f.os.evidence)}}},
+          {"cpu", {{"vendor", c.vendor}, {"model_name", c.model_name},
                    {"processors", c.processors},
                    {"flags", {{"vmx", c.vmx}, {"svm", c.svm}, {"lm", c.lm},
                               {"sse4_1", c.sse4_1}, {"hypervisor", c.hypervisor}}},

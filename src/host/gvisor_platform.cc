@@ -23,10 +23,14 @@ GvisorPlatforms judge_gvisor_platforms(const ToolInfo& runsc, const KvmFacts& kv
     }
     return result;
   }
-  GvisorPlatform kvm_platform{"kvm", kvm.usable(), ""};
-  kvm_platform.why = kvm.usable() ? "/dev/kvm opens and KVM_CREATE_VM succeeds"
+  // gVisor's kvm platform drives hardware virtualisation itself; kvm_pvm offers none.
+  bool pvm = kvm.module == "kvm_pvm";
+  GvisorPlatform kvm_platform{"kvm", kvm.usable() && !pvm, ""};
+  kvm_platform.why = kvm_platform.works ? "/dev/kvm opens and KVM_CREATE_VM succeeds"
                      : !kvm.device.exists ? "/dev/kvm does not exist"
-                                          : "/dev/kvm is not usable (see kvm evidence)";
+                     : kvm.usable() ? "/dev/kvm comes from kvm_pvm (paravirtual, no VT-x/AMD-V), "
+                                      "which gVisor's kvm platform does not target"
+                                    : "/dev/kvm is not usable (see kvm evidence)";
   int date = runsc_release_date(runsc.version);
   GvisorPlatform systrap{"systrap", date >= kSystrapSince, ""};
   if (date == 0) {

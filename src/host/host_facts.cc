@@ -15,6 +15,7 @@ Result<HostFacts> probe_host(const HostRoot& root) {
   auto kernel = probe_kernel(root);
   auto cgroups = probe_cgroups(root);
   facts.kvm = probe_kvm(root);
+  facts.os = probe_os_release(root);
   facts.tools = tools.get();
   if (!cpu) return fail(cpu.error().wrap(context));
   if (!kernel) return fail(kernel.error().wrap(context));

@@ -13,6 +13,7 @@
 #include "host/installed_tools.h"
 #include "host/kernel_features.h"
 #include "host/kvm_probe.h"
+#include "host/os_release.h"
 
 namespace mkata::host {
 
@@ -20,6 +21,7 @@ namespace mkata::host {
 struct HostFacts {
   std::string root;  ///< HostRoot::describe(): "/" or the fixture directory
   unsigned uid = 0;  ///< the user the probes ran as
+  OsRelease os;
   CpuInfo cpu;
   KvmFacts kvm;
   KernelFeatures kernel;

@@ -27,21 +27,36 @@ std::string kvm_provider(const KvmFacts& kvm) {
   return kvm.module.empty() ? "an unidentified KVM module" : kvm.module;
 }
 
-// vmx/svm, lm, sse4_1 — and the honest exception: KVM that works without vmx/svm (kvm_pvm).
+// The CPU has no vmx/svm flag: a blocker unless some KVM is there anyway (kvm_pvm gives one
+// without the flags), in which case the /dev/kvm rules decide and this is only a note.
+void judge_missing_virtualization(const HostFacts& facts, RuntimeVerdict& v) {
+  const KvmFacts& kvm = facts.kvm;
+  if (kvm.usable() && kvm.module == "kvm_pvm") {
+    // PVM is KVM without VT-x/AMD-V: guests run paravirtualised and need a kernel built for it.
+    v.notes.push_back(
+        "the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by kvm_pvm, a "
+        "paravirtual KVM): it boots only guest kernels built with PVM guest support, which "
+        "Kata's stock guest kernel may lack; 'mkata validate' proves it either way");
+  } else if (kvm.usable()) {
+    v.notes.push_back("the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by " +
+                      kvm_provider(kvm) + ")");
+  } else if (kvm.device.exists) {
+    v.notes.push_back("the CPU shows no vmx or svm flag, yet /dev/kvm exists (provided by " +
+                      kvm_provider(kvm) + "); whether it works is not known");
+  } else if (facts.cpu.hypervisor) {
+    v.reasons.push_back(
+        "CPU has no vmx or svm flag and this host is a VM (hypervisor flag): nested "
+        "virtualisation is off; " + std::string(kNestedFix));
+  } else {
+    v.reasons.push_back(
+        "CPU has no vmx or svm flag: enable VT-x/AMD-V in the firmware (BIOS/UEFI) settings");
+  }
+}
+
 void judge_kata_cpu(const HostFacts& facts, RuntimeVerdict& v) {
   const CpuInfo& cpu = facts.cpu;
   if (!cpu.virtualization_flag()) {
-    if (facts.kvm.usable()) {
-      v.notes.push_back("the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by " +
-                        kvm_provider(facts.kvm) + "): Kata can use it");
-    } else if (cpu.hypervisor) {
-      v.reasons.push_back(
-          "CPU has no vmx or svm flag and this host is a VM (hypervisor flag): nested "
-          "virtualisation is off; " + std::string(kNestedFix));
-    } else {
-      v.reasons.push_back(
-          "CPU has no vmx or svm flag: enable VT-x/AMD-V in the firmware (BIOS/UEFI) settings");
-    }
+    judge_missing_virtualization(facts, v);
   } else if (cpu.hypervisor) {
     v.notes.push_back("this host is a VM with nested virtualisation (hypervisor and " +
                       std::string(cpu.vmx ? "vmx" : "svm") + " flags)");

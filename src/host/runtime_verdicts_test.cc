@@ -94,9 +94,33 @@ TEST(RuntimeVerdicts, LabVmWithKvmPvmSaysWhatIsTrue) {
                   "mkata runs crun through its adapter, which hides the cgroup2 mount"});
   expect_verdict(v["gvisor"], true, {}, {kOldRunsc, kNoRunscShim});
   expect_verdict(v["kata"], false, {kNoVsock, kNoKataShim},
-                 {"the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by kvm_pvm): "
-                  "Kata can use it",
+                 {"the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by kvm_pvm, a "
+                  "paravirtual KVM): it boots only guest kernels built with PVM guest support, "
+                  "which Kata's stock guest kernel may lack; 'mkata validate' proves it either "
+                  "way",
                   kNoVhostNet});
+}
+
+TEST(RuntimeVerdicts, WorkingKvmWithoutVmxFromAnotherModule) {
+  FixtureCopy host("lab-vm-kvm-pvm");
+  host.remove("/sys/module/kvm_pvm");
+  EXPECT_EQ(judge_kata(host.probe()).notes[0],
+            "the CPU shows no vmx or svm flag, yet /dev/kvm works (provided by an unidentified "
+            "KVM module)");
+}
+
+TEST(RuntimeVerdicts, DeniedKvmWithoutVmxBlamesTheDeviceNotTheCpu) {
+  FixtureCopy host("lab-vm-kvm-pvm");
+  host.write("/dev/kvm", "denied character device 10:232, mode 0600, owner 0:0\n");
+  host.write("/fixture/uid", "65534\n");
+  RuntimeVerdict kata = judge_kata(host.probe());
+  EXPECT_EQ(kata.reasons,
+            (Strings{"/dev/kvm is not accessible to uid 65534: run as root or add the user to "
+                     "the kvm group",
+                     kNoVsock, kNoKataShim}));
+  EXPECT_EQ(kata.notes[0],
+            "the CPU shows no vmx or svm flag, yet /dev/kvm exists (provided by kvm_pvm); "
+            "whether it works is not known");
 }
 
 TEST(RuntimeVerdicts, CreateVmBusyNamesTheOtherHypervisor) {

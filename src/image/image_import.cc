@@ -11,16 +11,6 @@ namespace mkata::image {
 
 namespace {
 
-Result<void> check_socket(const std::string& address) {
-  struct stat st {};
-  if (address.empty() || stat(address.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
-    return fail(Error("containerd socket " + address + " not found: is containerd running?")
-                    .with_hint(std::string("MicroK8s's containerd listens on ") +
-                               kMicroK8sContainerdSocket));
-  }
-  return {};
-}
-
 std::vector<std::string> ctr_base(const ImportOptions& o) {
   return {o.ctr, "--address", o.address, "--namespace", o.ns};
 }
@@ -38,6 +28,16 @@ Result<void> import_one(const ImportOptions& o, const BuiltImage& image) {
 }
 
 }  // namespace
+
+Result<void> check_containerd_socket(const std::string& address) {
+  struct stat st {};
+  if (address.empty() || stat(address.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    return fail(Error("containerd socket " + address + " not found: is containerd running?")
+                    .with_hint(std::string("MicroK8s's containerd listens on ") +
+                               kMicroK8sContainerdSocket));
+  }
+  return {};
+}
 
 std::vector<std::pair<std::string, std::string>> parse_ctr_images_ls(const std::string& text) {
   std::vector<std::pair<std::string, std::string>> images;
@@ -59,7 +59,7 @@ std::vector<std::pair<std::string, std::string>> parse_ctr_images_ls(const std::
 Result<std::vector<ImportedImage>> import_images(const ImportOptions& options,
                                                  const std::vector<BuiltImage>& images) {
   auto wrap = [](const Error& e) { return fail(e.wrap("import images")); };
-  if (auto ok = check_socket(options.address); !ok) return wrap(ok.error());
+  if (auto ok = check_containerd_socket(options.address); !ok) return wrap(ok.error());
   if (!find_executable(options.ctr)) {
     return wrap(Error("program " + options.ctr + " not found (Debian package: containerd)"));
   }

@@ -47,6 +47,10 @@ struct ImportedImage {
 Result<std::vector<ImportedImage>> import_images(const ImportOptions& options,
                                                  const std::vector<BuiltImage>& images);
 
+/// Checks that address is a unix socket. Error: "containerd socket <path> not found: is
+/// containerd running?" with a hint naming MicroK8s's socket.
+Result<void> check_containerd_socket(const std::string& address);
+
 /// Image references and their target digests from `ctr images ls` output (header skipped).
 std::vector<std::pair<std::string, std::string>> parse_ctr_images_ls(const std::string& text);
 

@@ -2,6 +2,7 @@
 
 #include "core/files.h"
 #include "core/strings.h"
+#include "image/digest.h"
 #include "image/tar_reader.h"
 #include "image/tar_writer.h"
 #include "image/workload_binaries.h"
@@ -52,7 +53,8 @@ Result<BuiltImage> build_one(const std::string& name, const std::string& workloa
 }
 
 Result<std::string> blob(const std::vector<TarEntryInfo>& entries, const std::string& digest) {
-  const auto* e = find_entry(entries, "blobs/sha256/" + std::string(digest.substr(7)));
+  if (!is_sha256_digest(digest)) return fail("invalid digest '" + digest + "'");
+  const auto* e = find_entry(entries, "blobs/sha256/" + std::string(digest_hex(digest)));
   if (!e) return fail("blob " + digest + " is missing");
   return e->content;
 }
@@ -90,55 +92,58 @@ Result<ImageSpec> workload_image_spec(const std::string& name, const std::string
 }
 
 Result<std::vector<BuiltImage>> build_image_set(const ImageSetOptions& options) {
-  std::string workload_dir = options.workload_dir;
-  if (workload_dir.empty()) {
-    auto found = find_workload_dir("");
-    if (!found) return fail(found.error().wrap("build images"));
-    workload_dir = *found;
-  }
+  // An explicit directory is the only candidate, but it is still checked for all three.
+  auto workload_dir = find_workload_dir(options.workload_dir);
+  if (!workload_dir) return fail(workload_dir.error().wrap("build images"));
   if (auto made = make_directories(options.out_dir); !made) {
     return fail(made.error().wrap("build images"));
   }
   std::vector<BuiltImage> images;
   for (const auto& name : kWorkloadNames) {
-    auto built = build_one(name, workload_dir, options.out_dir);
-    if (!built) return fail(built.error().wrap("build image " + name));
+    auto built = build_one(name, *workload_dir, options.out_dir);
+    if (!built) return fail(built.error().wrap("build images: " + name));
     images.push_back(std::move(*built));
   }
   return images;
 }
 
-Result<BuiltImage> read_image_archive(const std::string& path) {
-  auto wrap = [&](const Error& e) { return fail(e.wrap("read image archive " + path)); };
-  auto bytes = read_file(path);
-  if (!bytes) return fail(bytes.error());
-  auto entries = read_tar(*bytes);
-  if (!entries) return wrap(entries.error());
+Result<BuiltImage> parse_image_archive(const std::string& bytes) {
+  auto entries = read_tar(bytes);
+  if (!entries) return fail(entries.error());
   const auto* index_entry = find_entry(*entries, "index.json");
-  if (!index_entry) return wrap(Error("no index.json"));
+  if (!index_entry) return fail("no index.json");
   auto index = parse_index(index_entry->content);
-  if (!index) return wrap(index.error());
-  if (index->size() != 1) return wrap(Error("index.json lists " + std::to_string(index->size()) +
-                                            " manifests, expected 1"));
+  if (!index) return fail(index.error());
+  if (index->size() != 1) {
+    return fail("index.json lists " + std::to_string(index->size()) + " manifests, expected 1");
+  }
   BuiltImage image;
-  image.archive_path = path;
-  image.archive_size = bytes->size();
+  image.archive_size = bytes.size();
   image.manifest_digest = index->front().digest;
   image.reference = index->front().annotations[kAnnotationContainerdName];
   auto manifest_json = blob(*entries, image.manifest_digest);
-  if (!manifest_json) return wrap(manifest_json.error());
+  if (!manifest_json) return fail(manifest_json.error());
   auto manifest = parse_manifest(*manifest_json);
-  if (!manifest) return wrap(manifest.error());
+  if (!manifest) return fail(manifest.error());
   image.config_digest = manifest->config.digest;
   image.compressed_size = manifest_json->size() + manifest->config.size;
   for (const auto& l : manifest->layers) image.compressed_size += l.size;
   auto config_json = blob(*entries, image.config_digest);
-  if (!config_json) return wrap(config_json.error());
+  if (!config_json) return fail(config_json.error());
   auto config = parse_image_config(*config_json);
-  if (!config) return wrap(config.error());
+  if (!config) return fail(config.error());
   image.config = std::move(*config);
+  return image;
+}
+
+Result<BuiltImage> read_image_archive(const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return fail(bytes.error());
+  auto image = parse_image_archive(*bytes);
+  if (!image) return fail(image.error().wrap("read image archive " + path));
+  image->archive_path = path;
   std::string file = path.substr(path.find_last_of('/') + 1);
-  image.name = ends_with(file, ".oci.tar") ? file.substr(0, file.size() - 8) : file;
+  image->name = ends_with(file, ".oci.tar") ? file.substr(0, file.size() - 8) : file;
   return image;
 }
 

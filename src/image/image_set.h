@@ -39,8 +39,8 @@ std::string archive_file_name(const std::string& name);
 
 /// Inputs of build_image_set().
 struct ImageSetOptions {
-  /// Directory holding the helloworld, autoscale and pause binaries (see workload_binaries.h);
-  /// empty: find_workload_dir("").
+  /// Directory holding the helloworld, autoscale and pause binaries; empty: the lookup of
+  /// workload_binaries.h. Either way all three must be there (find_workload_dir).
   std::string workload_dir;
   /// Where the archives are written (created if missing).
   std::string out_dir = "images";
@@ -62,14 +62,19 @@ struct BuiltImage {
 Result<ImageSpec> workload_image_spec(const std::string& name, const std::string& binary);
 
 /// Builds the three archives from the binaries and writes them atomically to out_dir. Same
-/// binaries → byte-identical archives. Errors name the image: "build image helloworld: ...".
+/// binaries → byte-identical archives. Errors: "build images: <what>", naming the image when one
+/// fails ("build images: helloworld: ...").
 Result<std::vector<BuiltImage>> build_image_set(const ImageSetOptions& options);
 
 /// Describes the three archives already in dir (reads index.json, the manifest and the config of
 /// each). Error when one is missing or malformed: "read image archive <path>: ...".
 Result<std::vector<BuiltImage>> read_image_set(const std::string& dir);
 
-/// Describes one archive file.
+/// Describes one archive file (name from the file name "<name>.oci.tar").
 Result<BuiltImage> read_image_archive(const std::string& path);
+
+/// Describes an archive's bytes (name and archive_path left empty). Untrusted input: any
+/// malformed tar, JSON, digest or missing blob is an error value, never a crash.
+Result<BuiltImage> parse_image_archive(const std::string& bytes);
 
 }  // namespace mkata::image

@@ -39,8 +39,8 @@ struct HttpParseResult {
   HttpParseStatus status = HttpParseStatus::kIncomplete;
   HttpRequest request;
   std::size_t consumed = 0;
-  int error_status = 0;            ///< 400, 405, 413, 431, 501 or 505
-  std::string_view error_reason;   ///< one line for the response body (static text)
+  int error_status = 0;           ///< 400, 405, 413, 431, 501 or 505
+  std::string_view error_reason;  ///< one line for the response body (static text)
 };
 
 /// Parses the request at the front of `data`. Line ends may be CRLF or a bare LF; empty lines

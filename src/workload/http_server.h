@@ -25,8 +25,8 @@ namespace mkata::workload {
 /// How a server listens and behaves.
 struct ServerOptions {
   std::string address = "0.0.0.0";  ///< IPv4 or IPv6 literal
-  std::uint16_t port = 8080;         ///< 0 picks a free port (see HttpServer::port())
-  unsigned threads = 1;              ///< event-loop threads
+  std::uint16_t port = 8080;        ///< 0 picks a free port (see HttpServer::port())
+  unsigned threads = 1;             ///< event-loop threads
   HttpParseLimits limits;
   std::chrono::milliseconds idle_timeout{60000};     ///< keep-alive with no request
   std::chrono::milliseconds request_timeout{10000};  ///< from a request's first byte to its end
@@ -39,7 +39,7 @@ struct ServerOptions {
   std::function<bool(const HttpRequest&)> blocking;
 };
 
-class Worker;
+class EventLoop;
 
 /// A running server. Not copyable or movable (the worker threads point at it).
 class HttpServer {
@@ -71,7 +71,7 @@ class HttpServer {
  private:
   Shared shared_;
   std::uint16_t bound_port_ = 0;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<EventLoop>> workers_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 };

@@ -93,11 +93,11 @@ TEST_F(HttpServerTest, BadRequestsGetAnErrorAndTheServerKeepsServing) {
     int status;
     std::string body;
   };
-  for (const Case& k : {Case{"HELLO\r\n\r\n", 400, "malformed request line\n"},
-                        Case{"GET / HTTP/1.1\r\n" + std::string(9000, 'x'), 431,
-                             "request head too large\n"},
-                        Case{"DELETE / HTTP/1.1\r\n\r\n", 405, "only GET and HEAD are supported\n"},
-                        Case{std::string("\0\0\0\r\n\r\n", 7), 400, "malformed request line\n"}}) {
+  for (const Case& k :
+       {Case{"HELLO\r\n\r\n", 400, "malformed request line\n"},
+        Case{"GET / HTTP/1.1\r\n" + std::string(9000, 'x'), 431, "request head too large\n"},
+        Case{"DELETE / HTTP/1.1\r\n\r\n", 405, "only GET and HEAD are supported\n"},
+        Case{std::string("\0\0\0\r\n\r\n", 7), 400, "malformed request line\n"}}) {
     TestConnection c(port());
     ASSERT_TRUE(c.send(k.request));
     testing::HttpReply reply = c.read_reply();
@@ -164,8 +164,8 @@ TEST(HttpServer, ReportsAPortInUse) {
             "listen on 127.0.0.1:" + std::to_string(first.port()) + ": Address already in use");
   options.address = "localhost";
   HttpServer third(options);
-  EXPECT_EQ(third.start(), "listen on localhost:" + std::to_string(first.port()) +
-                               ": not an IP address");
+  EXPECT_EQ(third.start(),
+            "listen on localhost:" + std::to_string(first.port()) + ": not an IP address");
 }
 
 }  // namespace

@@ -30,13 +30,14 @@ std::uint64_t meminfo_bytes(std::string_view meminfo, std::string_view key) {
     if (end == std::string_view::npos) end = meminfo.size();
     std::string_view line = meminfo.substr(pos, end - pos);
     pos = end + 1;
-    if (line.size() <= key.size() || line.substr(0, key.size()) != key ||
-        line[key.size()] != ':')
+    if (line.size() <= key.size() || line.substr(0, key.size()) != key || line[key.size()] != ':')
       continue;
     std::uint64_t value = 0;
     for (char c : line.substr(key.size() + 1)) {
-      if (c >= '0' && c <= '9') value = value * 10 + static_cast<std::uint64_t>(c - '0');
-      else if (c != ' ' && c != '\t') break;
+      if (c >= '0' && c <= '9')
+        value = value * 10 + static_cast<std::uint64_t>(c - '0');
+      else if (c != ' ' && c != '\t')
+        break;
     }
     return value * 1024;  // the kernel prints kB meaning KiB
   }
@@ -93,11 +94,21 @@ std::string json_string(std::string_view text) {
   for (char ch : text) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char hex[8];

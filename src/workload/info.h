@@ -14,8 +14,8 @@ namespace mkata::workload {
 
 /// The observed facts. Unreadable sources give empty strings / 0 / false, boot_id nullopt.
 struct KernelView {
-  std::string kernel_release;  ///< uname -r
-  std::string kernel_version;  ///< uname -v
+  std::string kernel_release;          ///< uname -r
+  std::string kernel_version;          ///< uname -v
   std::optional<std::string> boot_id;  ///< /proc/sys/kernel/random/boot_id, trimmed
   std::string hostname;
   long cpus = 0;                         ///< online CPUs (sysconf _SC_NPROCESSORS_ONLN)

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace mkata::workload {
@@ -43,13 +44,16 @@ std::uint64_t largest_prime_below(std::uint64_t n) {
   std::vector<std::uint64_t> next(primes.size());
   for (std::size_t i = 0; i < primes.size(); ++i) next[i] = primes[i] * primes[i];
 
-  std::vector<unsigned char> segment(kSegmentOdds);
+  // Uninitialised on purpose: each segment is memset before use, and small n use a small part.
+  const std::uint64_t odds = (last - 3) / 2 + 1;
+  std::unique_ptr<unsigned char[]> segment(
+      new unsigned char[odds < kSegmentOdds ? odds : kSegmentOdds]);
   std::uint64_t best = 2;
   for (std::uint64_t low = 3; low <= last; low += 2 * kSegmentOdds) {
-    const std::uint64_t count = (last - low) / 2 + 1 < kSegmentOdds ? (last - low) / 2 + 1
-                                                                     : kSegmentOdds;
+    const std::uint64_t count =
+        (last - low) / 2 + 1 < kSegmentOdds ? (last - low) / 2 + 1 : kSegmentOdds;
     const std::uint64_t high = low + 2 * (count - 1);
-    std::memset(segment.data(), 1, count);
+    std::memset(segment.get(), 1, count);
     for (std::size_t i = 0; i < primes.size(); ++i) {
       const std::uint64_t p = primes[i];
       if (next[i] > high) {

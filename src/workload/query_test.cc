@@ -74,46 +74,61 @@ TEST_P(AutoscaleQueryBad, NamesParameterValueAndWhatIsAccepted) {
 INSTANTIATE_TEST_SUITE_P(
     EveryClassForEveryParameter, AutoscaleQueryBad,
     ::testing::Values(
-        BadInput{"sleep=-5", "invalid sleep value \"-5\": expected a decimal whole number of "
-                             "milliseconds from 0 to 60000"},
-        BadInput{"sleep=%2B5", "invalid sleep value \"+5\": expected a decimal whole number of "
-                               "milliseconds from 0 to 60000"},
-        BadInput{"sleep=abc", "invalid sleep value \"abc\": expected a decimal whole number of "
-                              "milliseconds from 0 to 60000"},
-        BadInput{"sleep=1.5", "invalid sleep value \"1.5\": expected a decimal whole number of "
-                              "milliseconds from 0 to 60000"},
+        BadInput{"sleep=-5",
+                 "invalid sleep value \"-5\": expected a decimal whole number of "
+                 "milliseconds from 0 to 60000"},
+        BadInput{"sleep=%2B5",
+                 "invalid sleep value \"+5\": expected a decimal whole number of "
+                 "milliseconds from 0 to 60000"},
+        BadInput{"sleep=abc",
+                 "invalid sleep value \"abc\": expected a decimal whole number of "
+                 "milliseconds from 0 to 60000"},
+        BadInput{"sleep=1.5",
+                 "invalid sleep value \"1.5\": expected a decimal whole number of "
+                 "milliseconds from 0 to 60000"},
         BadInput{"sleep=99999999999999999999999",
                  "invalid sleep value \"99999999999999999999999\": expected a decimal whole "
                  "number of milliseconds from 0 to 60000"},
-        BadInput{"sleep=60001", "invalid sleep value \"60001\": expected a decimal whole number "
-                                "of milliseconds from 0 to 60000"},
-        BadInput{"prime=-1", "invalid prime value \"-1\": expected a decimal whole number from 0 "
-                             "to 100000000"},
-        BadInput{"prime=1e9", "invalid prime value \"1e9\": expected a decimal whole number from "
-                              "0 to 100000000"},
+        BadInput{"sleep=60001",
+                 "invalid sleep value \"60001\": expected a decimal whole number "
+                 "of milliseconds from 0 to 60000"},
+        BadInput{"prime=-1",
+                 "invalid prime value \"-1\": expected a decimal whole number from 0 "
+                 "to 100000000"},
+        BadInput{"prime=1e9",
+                 "invalid prime value \"1e9\": expected a decimal whole number from "
+                 "0 to 100000000"},
         BadInput{"prime=18446744073709551616",
                  "invalid prime value \"18446744073709551616\": expected a decimal whole number "
                  "from 0 to 100000000"},
-        BadInput{"prime=100000001", "invalid prime value \"100000001\": expected a decimal whole "
-                                    "number from 0 to 100000000"},
-        BadInput{"bloat=-2", "invalid bloat value \"-2\": expected a decimal whole number of MiB "
-                             "from 0 to 1024"},
-        BadInput{"bloat=%205", "invalid bloat value \" 5\": expected a decimal whole number of "
-                               "MiB from 0 to 1024"},
-        BadInput{"bloat=0x10", "invalid bloat value \"0x10\": expected a decimal whole number of "
-                               "MiB from 0 to 1024"},
-        BadInput{"bloat=99999999999999999999", "invalid bloat value \"99999999999999999999\": "
-                                               "expected a decimal whole number of MiB from 0 "
-                                               "to 1024"},
-        BadInput{"bloat=1025", "invalid bloat value \"1025\": expected a decimal whole number of "
-                               "MiB from 0 to 1024"},
-        BadInput{"sleep=1&prime=x&bloat=y", "invalid prime value \"x\": expected a decimal whole "
-                                            "number from 0 to 100000000"}));
+        BadInput{"prime=100000001",
+                 "invalid prime value \"100000001\": expected a decimal whole "
+                 "number from 0 to 100000000"},
+        BadInput{"bloat=-2",
+                 "invalid bloat value \"-2\": expected a decimal whole number of MiB "
+                 "from 0 to 1024"},
+        BadInput{"bloat=%205",
+                 "invalid bloat value \" 5\": expected a decimal whole number of "
+                 "MiB from 0 to 1024"},
+        BadInput{"bloat=0x10",
+                 "invalid bloat value \"0x10\": expected a decimal whole number of "
+                 "MiB from 0 to 1024"},
+        BadInput{"bloat=99999999999999999999",
+                 "invalid bloat value \"99999999999999999999\": "
+                 "expected a decimal whole number of MiB from 0 "
+                 "to 1024"},
+        BadInput{"bloat=1025",
+                 "invalid bloat value \"1025\": expected a decimal whole number of "
+                 "MiB from 0 to 1024"},
+        BadInput{"sleep=1&prime=x&bloat=y",
+                 "invalid prime value \"x\": expected a decimal whole "
+                 "number from 0 to 100000000"}));
 
 TEST(AutoscaleQuery, ErrorIsOneLineWhateverTheValue) {
   AutoscaleQuery q = parse_autoscale_query("bloat=%0A%22%5C%FF", {});
-  EXPECT_EQ(q.error, "invalid bloat value \"\\x0a\\\"\\\\\\xff\": expected a decimal whole "
-                     "number of MiB from 0 to 1024");
+  EXPECT_EQ(q.error,
+            "invalid bloat value \"\\x0a\\\"\\\\\\xff\": expected a decimal whole "
+            "number of MiB from 0 to 1024");
   std::string long_value(200, '7');
   q = parse_autoscale_query("sleep=" + long_value, {});
   EXPECT_EQ(q.error, "invalid sleep value \"" + long_value.substr(0, 64) +

@@ -4,6 +4,7 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -68,6 +69,12 @@ int run_workload_server(const char* name, ServerOptions options) {
   signal(SIGPIPE, SIG_IGN);
 
   const unsigned threads = options.threads;
+  // Many concurrent connections need descriptors: use the hard limit, not the (often 1024) soft.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   HttpServer server(std::move(options));
   if (error = server.start(); !error.empty()) return usage_error(name, error);
   std::fprintf(stderr, "%s: listening on port %u with %u threads\n", name, server.port(), threads);

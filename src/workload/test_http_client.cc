@@ -92,8 +92,8 @@ HttpReply TestConnection::read_reply(std::chrono::milliseconds timeout, bool hea
     reply.error = "malformed status line: " + reply.head.substr(0, 40);
     return reply;
   }
-  std::size_t length = head_only ? 0 : std::strtoul(reply.header("Content-Length").c_str(),
-                                                    nullptr, 10);
+  std::size_t length =
+      head_only ? 0 : std::strtoul(reply.header("Content-Length").c_str(), nullptr, 10);
   while (buffer_.size() < head_end + 4 + length) {
     if (!fill(deadline)) {
       reply.error = "incomplete body";
@@ -127,8 +127,7 @@ std::string TestConnection::read_until_close(std::chrono::milliseconds timeout) 
   return std::exchange(buffer_, std::string());
 }
 
-HttpReply http_get(std::uint16_t port, std::string_view target,
-                   std::chrono::milliseconds timeout) {
+HttpReply http_get(std::uint16_t port, std::string_view target, std::chrono::milliseconds timeout) {
   TestConnection connection(port);
   if (!connection.connected()) {
     HttpReply reply;

@@ -11,7 +11,9 @@
 
 namespace mkata::workload::testing {
 
-std::string workload_binary(const std::string& name) { return std::string(WORKLOAD_DIR) + "/" + name; }
+std::string workload_binary(const std::string& name) {
+  return std::string(WORKLOAD_DIR) + "/" + name;
+}
 
 WorkloadProcess::WorkloadProcess(const std::string& name, std::vector<std::string> env) {
   port_ = free_port();
