@@ -68,9 +68,14 @@ Result<int> start(const RunscAdapterConfig& config, const RuncCommandLine& line,
                     : !line.log.empty()        ? dirname_of(line.log)
                                                : "/tmp";
   std::string output = dir + "/runsc-start-" + line.container_id() + ".out";
-  // Problems 1 and 2: hide /proc/sys/net from runsc's root-netns test, and keep the shim's
-  // output pipe out of the sandbox.
-  auto code = system.run_to_file(argv, output, /*hide_proc_sys_net=*/true);
+  // Problem 1: hide /proc/sys/net from runsc's root-netns test — but only for a pod with its
+  // own netns. In the host's netns runsc's refusal is right: sandbox networking would move the
+  // host's addresses into the sandbox. The shim runs us in the bundle, where --log lives.
+  std::string bundle = line.log.empty() ? "." : dirname_of(line.log);
+  auto spec = system.read_file(bundle + "/config.json");
+  bool hide = spec && has_own_network_namespace(*spec);
+  // Problem 2: output to a file, so that the shim's pipe does not end up in the sandbox.
+  auto code = system.run_to_file(argv, output, hide);
   if (!code) return fail(code.error().wrap("start " + line.container_id()));
   if (*code == 0) {
     system.remove_file(output);
@@ -176,6 +181,18 @@ int wait_for_container(AdapterSystem& system, const std::vector<std::string>& pr
     return kVanishedExit;
   }
   return json["exitStatus"].get<int>();
+}
+
+bool has_own_network_namespace(const std::string& config_json) {
+  auto json = nlohmann::json::parse(config_json, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("linux")) return false;
+  const auto& linux_spec = json["linux"];
+  if (!linux_spec.is_object() || !linux_spec.contains("namespaces")) return false;
+  const auto& namespaces = linux_spec["namespaces"];
+  if (!namespaces.is_array()) return false;
+  return std::ranges::any_of(namespaces, [](const nlohmann::json& ns) {
+    return ns.is_object() && ns.value("type", "") == "network";
+  });
 }
 
 bool is_pod_app_container(const std::string& config_json) {

@@ -42,6 +42,10 @@ Result<int> run_runsc_adapter(const RunscAdapterConfig& config, const RuncComman
 int wait_for_container(AdapterSystem& system, const std::vector<std::string>& prefix,
                        const std::string& id);
 
+/// True when the bundle's config.json gives the container a network namespace of its own (a
+/// pod's netns), as opposed to the host's (no "network" entry in linux.namespaces).
+bool has_own_network_namespace(const std::string& config_json);
+
 /// True when the bundle's config.json marks an app container of a CRI pod (annotation
 /// io.kubernetes.cri.container-type = "container"), i.e. runsc will write the sandbox's pid.
 bool is_pod_app_container(const std::string& config_json);

@@ -91,14 +91,28 @@ TEST(RunscAdapter, WaiterReportsAVanishedContainerAsKilled) {
   EXPECT_EQ(wait_for_container(system, {"runsc"}, "a"), 137);
 }
 
+const char* kPodNetnsSpec =
+    R"({"linux":{"namespaces":[{"type":"pid"},{"type":"network","path":"/run/n/cni-1"}]}})";
+
 TEST(RunscAdapter, StartRunsWithHiddenProcSysNetAndOutputToAFile) {
   FakeAdapterSystem system;
+  system.files["/b/config.json"] = kPodNetnsSpec;
   auto r = run_runsc_adapter({}, parse({"start", "app1"}), system);
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(*r, 0);
   EXPECT_EQ(system.calls, (std::vector<std::string>{"to-file[hidden] /b/runsc-start-app1.out " +
                                                         std::string(kRunsc) + " start app1",
                                                     "remove /b/runsc-start-app1.out"}));
+}
+
+TEST(RunscAdapter, StartInTheHostNetnsDoesNotHideTheRootNetnsCheck) {
+  // Host network: runsc must keep refusing, or it would take the host's addresses.
+  FakeAdapterSystem system;
+  system.files["/b/config.json"] = R"({"linux":{"namespaces":[{"type":"pid"}]}})";
+  ASSERT_TRUE(run_runsc_adapter({}, parse({"start", "p"}), system));
+  EXPECT_EQ(system.calls[0], "to-file /b/runsc-start-p.out " + std::string(kRunsc) + " start p");
+  EXPECT_TRUE(has_own_network_namespace(kPodNetnsSpec));
+  EXPECT_FALSE(has_own_network_namespace("{}"));
 }
 
 TEST(RunscAdapter, FailedStartQuotesRunscsLastLine) {
