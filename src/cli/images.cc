@@ -54,14 +54,16 @@ Result<int> build(const Options& o) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& i : *images) {
     if (o.json) {
-      list.push_back({{"name", i.name}, {"reference", i.reference},
-                      {"archive", i.archive_path}, {"manifest_digest", i.manifest_digest},
-                      {"config_digest", i.config_digest}, {"archive_bytes", i.archive_size},
+      list.push_back({{"name", i.name},
+                      {"reference", i.reference},
+                      {"archive", i.archive_path},
+                      {"manifest_digest", i.manifest_digest},
+                      {"config_digest", i.config_digest},
+                      {"archive_bytes", i.archive_size},
                       {"compressed_bytes", i.compressed_size}});
     } else {
-      std::printf("%-32s %s  %s compressed  %s\n", i.reference.c_str(),
-                  i.manifest_digest.c_str(), human_size(i.compressed_size).c_str(),
-                  i.archive_path.c_str());
+      std::printf("%-32s %s  %s compressed  %s\n", i.reference.c_str(), i.manifest_digest.c_str(),
+                  human_size(i.compressed_size).c_str(), i.archive_path.c_str());
     }
   }
   if (o.json) print_json({{"images", list}});
@@ -79,8 +81,9 @@ Result<int> import(const Options& o) {
   }
   auto images = image::read_image_set(o.dir);
   if (!images) {
-    return fail(images.error().wrap("import images").with_hint(
-        "build them first: mkata images build --out " + o.dir));
+    return fail(images.error()
+                    .wrap("import images")
+                    .with_hint("build them first: mkata images build --out " + o.dir));
   }
   image::ImportOptions options;
   options.address = o.address;
@@ -138,8 +141,8 @@ Result<int> images_command(const CommandArgs& args) {
     return fail(usage_error("images", "missing subcommand (accepted: build, import)"));
   }
   if (o.subcommand[0] != "build" && o.subcommand[0] != "import") {
-    return fail(usage_error("images", "unknown subcommand '" + o.subcommand[0] +
-                                          "' (accepted: build, import)"));
+    return fail(usage_error(
+        "images", "unknown subcommand '" + o.subcommand[0] + "' (accepted: build, import)"));
   }
   if (o.subcommand.size() > 1) {
     return fail(usage_error("images", "unexpected argument '" + o.subcommand[1] + "'"));

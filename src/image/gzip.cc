@@ -23,8 +23,8 @@ std::string zlib_message(const z_stream& stream, int code) {
 
 Result<std::string> gzip_compress(std::string_view data) {
   z_stream stream{};
-  int rc = deflateInit2(&stream, kLevel, Z_DEFLATED, kGzipWindowBits, kMemLevel,
-                        Z_DEFAULT_STRATEGY);
+  int rc =
+      deflateInit2(&stream, kLevel, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY);
   if (rc != Z_OK) return fail("gzip: " + zlib_message(stream, rc));
   // Spell the header out rather than trusting defaults: mtime 0, no name/comment, OS = Unix.
   gz_header header{};

@@ -10,10 +10,10 @@ TEST(Gzip, HeaderIsFixed) {
   ASSERT_GE(gz->size(), 10u);
   EXPECT_EQ(static_cast<unsigned char>((*gz)[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>((*gz)[1]), 0x8b);
-  EXPECT_EQ((*gz)[2], 8);                // deflate
-  EXPECT_EQ((*gz)[3], 0);                // flags: no name, no comment, no extra
+  EXPECT_EQ((*gz)[2], 8);                             // deflate
+  EXPECT_EQ((*gz)[3], 0);                             // flags: no name, no comment, no extra
   EXPECT_EQ(gz->substr(4, 4), std::string(4, '\0'));  // mtime 0
-  EXPECT_EQ((*gz)[9], 3);                // OS = Unix
+  EXPECT_EQ((*gz)[9], 3);                             // OS = Unix
 }
 
 TEST(Gzip, DeterministicAndRoundTrips) {

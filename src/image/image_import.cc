@@ -78,8 +78,8 @@ Result<std::vector<ImportedImage>> import_images(const ImportOptions& options,
       if (ref == image.reference) digest = &d;
     }
     if (!digest) {
-      return wrap(Error(image.reference + " is not listed in namespace " + options.ns +
-                        " after import"));
+      return wrap(
+          Error(image.reference + " is not listed in namespace " + options.ns + " after import"));
     }
     if (*digest != image.manifest_digest) {
       return wrap(Error(image.reference + " has digest " + *digest + ", expected " +

@@ -18,17 +18,16 @@
 namespace mkata::image {
 
 /// MicroK8s's containerd socket (mentioned in help and docs).
-inline constexpr char kMicroK8sContainerdSocket[] =
-    "/var/snap/microk8s/common/run/containerd.sock";
+inline constexpr char kMicroK8sContainerdSocket[] = "/var/snap/microk8s/common/run/containerd.sock";
 /// The namespace CRI (kubelet, the embedded node) looks for images in.
 inline constexpr char kCriNamespace[] = "k8s.io";
 
 /// Where and how to import.
 struct ImportOptions {
-  std::string address;                 ///< containerd's gRPC socket path
-  std::string ns = kCriNamespace;      ///< containerd namespace
-  std::string snapshotter;             ///< empty: containerd's default (overlayfs)
-  std::string ctr = "ctr";             ///< the ctr program (name or path)
+  std::string address;             ///< containerd's gRPC socket path
+  std::string ns = kCriNamespace;  ///< containerd namespace
+  std::string snapshotter;         ///< empty: containerd's default (overlayfs)
+  std::string ctr = "ctr";         ///< the ctr program (name or path)
 };
 
 /// One image as containerd lists it after the import.

@@ -19,8 +19,7 @@ constexpr char kGroup[] = "root:x:0:\nnonroot:x:65532:\n";
 
 Result<std::string> layer_for(const std::string& name, const std::string& binary) {
   TarWriter tar;
-  for (auto r : {tar.add_file("/" + name, binary, 0755),
-                 tar.add_file("/etc/passwd", kPasswd, 0644),
+  for (auto r : {tar.add_file("/" + name, binary, 0755), tar.add_file("/etc/passwd", kPasswd, 0644),
                  tar.add_file("/etc/group", kGroup, 0644),
                  tar.add_directory("/home/nonroot", 0700, {kImageUid, kImageUid}),
                  tar.add_directory("/tmp", 01777)}) {
@@ -39,12 +38,14 @@ Result<BuiltImage> build_one(const std::string& name, const std::string& workloa
   if (!spec) return fail(spec.error());
   auto archive = build_oci_archive(*spec);
   if (!archive) return fail(archive.error());
-  BuiltImage built{.name = name, .reference = spec->reference,
+  BuiltImage built{.name = name,
+                   .reference = spec->reference,
                    .archive_path = out_dir + "/" + archive_file_name(name),
                    .manifest_digest = archive->manifest.digest,
                    .config_digest = archive->config.digest,
                    .archive_size = archive->bytes.size(),
-                   .compressed_size = archive->compressed_size, .config = spec->config};
+                   .compressed_size = archive->compressed_size,
+                   .config = spec->config};
   built.config.diff_ids = {archive->diff_id};
   if (auto w = write_file_atomic(built.archive_path, archive->bytes, 0644); !w) {
     return fail(w.error());

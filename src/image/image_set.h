@@ -48,10 +48,10 @@ struct ImageSetOptions {
 
 /// One archive on disk and what identifies it.
 struct BuiltImage {
-  std::string name;              ///< "helloworld"
-  std::string reference;         ///< "mkata.local/helloworld:0.1.0"
-  std::string archive_path;      ///< "<out_dir>/helloworld.oci.tar"
-  std::string manifest_digest;   ///< the image digest containerd reports after import
+  std::string name;             ///< "helloworld"
+  std::string reference;        ///< "mkata.local/helloworld:0.1.0"
+  std::string archive_path;     ///< "<out_dir>/helloworld.oci.tar"
+  std::string manifest_digest;  ///< the image digest containerd reports after import
   std::string config_digest;
   uint64_t archive_size = 0;     ///< bytes of the .oci.tar file
   uint64_t compressed_size = 0;  ///< layer (gzip) + config + manifest bytes

@@ -53,8 +53,11 @@ Result<T> parse_with(const std::string& text, const char* what, F&& from_json) {
 }  // namespace
 
 Result<std::string> render_image_config(const ImageConfig& c) {
-  json config = {{"Entrypoint", c.entrypoint}, {"Env", c.env},       {"User", c.user},
-                 {"WorkingDir", c.working_dir}, {"StopSignal", c.stop_signal}};
+  json config = {{"Entrypoint", c.entrypoint},
+                 {"Env", c.env},
+                 {"User", c.user},
+                 {"WorkingDir", c.working_dir},
+                 {"StopSignal", c.stop_signal}};
   if (!c.exposed_ports.empty()) {
     json ports = json::object();
     for (const auto& p : c.exposed_ports) ports[p] = json::object();
@@ -103,7 +106,8 @@ Result<ImageConfig> parse_image_config(const std::string& text) {
     c.working_dir = config.value("WorkingDir", "");
     c.stop_signal = config.value("StopSignal", "");
     if (config.contains("ExposedPorts")) {
-      for (const auto& [port, _] : config.at("ExposedPorts").items()) c.exposed_ports.push_back(port);
+      for (const auto& [port, _] : config.at("ExposedPorts").items())
+        c.exposed_ports.push_back(port);
     }
     c.diff_ids = j.at("rootfs").at("diff_ids").get<std::vector<std::string>>();
     if (j.contains("history")) {

@@ -40,7 +40,8 @@ struct Descriptor {
 struct ImageConfig {
   std::string architecture = "amd64";
   std::string os = "linux";
-  std::string created = "1970-01-01T00:00:00Z";  ///< fixed: a build time would break reproducibility
+  /// Fixed: a build time would break reproducibility.
+  std::string created = "1970-01-01T00:00:00Z";
   std::vector<std::string> entrypoint;
   std::vector<std::string> env;
   std::string user;

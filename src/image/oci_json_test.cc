@@ -35,11 +35,13 @@ TEST(OciJson, NoPortsMeansNoExposedPorts) {
 }
 
 TEST(OciJson, IndexCarriesAnnotationsAndPlatform) {
-  Descriptor d{.media_type = kMediaTypeManifest, .digest = "sha256:" + std::string(64, 'b'),
-               .size = 42,
-               .annotations = {{kAnnotationContainerdName, "mkata.local/x:1"},
-                               {kAnnotationRefName, "1"}},
-               .platform_os = "linux", .platform_architecture = "amd64"};
+  Descriptor d{
+      .media_type = kMediaTypeManifest,
+      .digest = "sha256:" + std::string(64, 'b'),
+      .size = 42,
+      .annotations = {{kAnnotationContainerdName, "mkata.local/x:1"}, {kAnnotationRefName, "1"}},
+      .platform_os = "linux",
+      .platform_architecture = "amd64"};
   auto json = render_index({d});
   ASSERT_TRUE(json);
   EXPECT_EQ(*json,
@@ -56,10 +58,18 @@ TEST(OciJson, IndexCarriesAnnotationsAndPlatform) {
 }
 
 TEST(OciJson, ManifestRoundTrips) {
-  Manifest m{.config = {.media_type = kMediaTypeConfig, .digest = "sha256:c", .size = 3,
-                        .annotations = {}, .platform_os = {}, .platform_architecture = {}},
-             .layers = {{.media_type = kMediaTypeLayerGzip, .digest = "sha256:l", .size = 9,
-                         .annotations = {}, .platform_os = {}, .platform_architecture = {}}}};
+  Manifest m{.config = {.media_type = kMediaTypeConfig,
+                        .digest = "sha256:c",
+                        .size = 3,
+                        .annotations = {},
+                        .platform_os = {},
+                        .platform_architecture = {}},
+             .layers = {{.media_type = kMediaTypeLayerGzip,
+                         .digest = "sha256:l",
+                         .size = 9,
+                         .annotations = {},
+                         .platform_os = {},
+                         .platform_architecture = {}}}};
   auto json = render_manifest(m);
   ASSERT_TRUE(json);
   EXPECT_NE(json->find(R"("schemaVersion":2)"), std::string::npos);
@@ -85,7 +95,8 @@ TEST(OciJson, InvalidUtf8IsAnErrorNotGarbage) {
   c.env = {"X=\xff"};
   auto json = render_image_config(c);
   ASSERT_FALSE(json);
-  EXPECT_TRUE(json.error().message().starts_with("render image config: ")) << json.error().message();
+  EXPECT_TRUE(json.error().message().starts_with("render image config: "))
+      << json.error().message();
 }
 
 }  // namespace mkata::image

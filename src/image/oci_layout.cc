@@ -11,8 +11,12 @@ namespace {
 Result<Descriptor> describe(const std::string& media_type, const std::string& blob) {
   auto digest = sha256_digest(blob);
   if (!digest) return fail(digest.error());
-  return Descriptor{.media_type = media_type, .digest = *digest, .size = blob.size(),
-                    .annotations = {}, .platform_os = {}, .platform_architecture = {}};
+  return Descriptor{.media_type = media_type,
+                    .digest = *digest,
+                    .size = blob.size(),
+                    .annotations = {},
+                    .platform_os = {},
+                    .platform_architecture = {}};
 }
 
 Result<void> add_blob(TarWriter& tar, const Descriptor& d, std::string blob) {

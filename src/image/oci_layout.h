@@ -31,11 +31,11 @@ struct ImageSpec {
 
 /// The archive and the facts a user or a test needs about it.
 struct OciArchive {
-  std::string bytes;            ///< the image-layout tar
-  Descriptor manifest;          ///< what index.json points at (its digest is the image's)
+  std::string bytes;    ///< the image-layout tar
+  Descriptor manifest;  ///< what index.json points at (its digest is the image's)
   Descriptor config;
-  Descriptor layer;             ///< the gzip'd layer blob
-  std::string diff_id;          ///< sha256 of the uncompressed layer
+  Descriptor layer;     ///< the gzip'd layer blob
+  std::string diff_id;  ///< sha256 of the uncompressed layer
   /// Sum of the blob sizes (layer + config + manifest): what a registry stores and pulls.
   uint64_t compressed_size = 0;
 };

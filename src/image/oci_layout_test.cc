@@ -34,9 +34,10 @@ TEST(OciLayout, ArchiveHoldsLayoutIndexAndConsistentBlobs) {
 
   std::vector<std::string> paths;
   for (const auto& e : *entries) paths.push_back(e.path);
-  std::vector<std::string> blobs = {"blobs/sha256/" + std::string(digest_hex(archive->layer.digest)),
-                                    "blobs/sha256/" + std::string(digest_hex(archive->config.digest)),
-                                    "blobs/sha256/" + std::string(digest_hex(archive->manifest.digest))};
+  std::vector<std::string> blobs = {
+      "blobs/sha256/" + std::string(digest_hex(archive->layer.digest)),
+      "blobs/sha256/" + std::string(digest_hex(archive->config.digest)),
+      "blobs/sha256/" + std::string(digest_hex(archive->manifest.digest))};
   std::sort(blobs.begin(), blobs.end());
   std::vector<std::string> expected = {"blobs/", "blobs/sha256/"};
   expected.insert(expected.end(), blobs.begin(), blobs.end());

@@ -14,10 +14,10 @@ namespace mkata::image {
 
 /// One entry as libarchive reports it.
 struct TarEntryInfo {
-  std::string path;     ///< as stored, e.g. "etc/" or "etc/passwd"
+  std::string path;  ///< as stored, e.g. "etc/" or "etc/passwd"
   bool directory = false;
   bool regular = false;
-  unsigned mode = 0;    ///< permission bits including setuid/setgid/sticky
+  unsigned mode = 0;  ///< permission bits including setuid/setgid/sticky
   int64_t uid = 0, gid = 0;
   std::string uname, gname;
   int64_t mtime = 0;

@@ -63,8 +63,8 @@ Result<std::string> TarWriter::add_parents_and_check(const std::string& path) {
     std::string parent = p.substr(0, slash);
     auto [pit, inserted] = entries_.try_emplace(parent);
     if (inserted) {
-      pit->second = Entry{.directory = true, .implicit = true, .content = {}, .mode = 0755,
-                          .owner = {}};
+      pit->second =
+          Entry{.directory = true, .implicit = true, .content = {}, .mode = 0755, .owner = {}};
     } else if (!pit->second.directory) {
       return fail("tar: parent is a file: '" + parent + "' of '" + path + "'");
     }
@@ -77,16 +77,19 @@ Result<void> TarWriter::add_file(const std::string& path, std::string content, m
   auto p = add_parents_and_check(path);
   if (!p) return fail(p.error());
   if (entries_.count(*p)) return fail("tar: a directory already has this path: '" + path + "'");
-  entries_[*p] = Entry{.directory = false, .implicit = false, .content = std::move(content),
-                       .mode = mode & 07777, .owner = owner};
+  entries_[*p] = Entry{.directory = false,
+                       .implicit = false,
+                       .content = std::move(content),
+                       .mode = mode & 07777,
+                       .owner = owner};
   return {};
 }
 
 Result<void> TarWriter::add_directory(const std::string& path, mode_t mode, TarOwner owner) {
   auto p = add_parents_and_check(path);
   if (!p) return fail(p.error());
-  entries_[*p] = Entry{.directory = true, .implicit = false, .content = {}, .mode = mode & 07777,
-                       .owner = owner};
+  entries_[*p] = Entry{
+      .directory = true, .implicit = false, .content = {}, .mode = mode & 07777, .owner = owner};
   return {};
 }
 

@@ -109,8 +109,9 @@ TEST(TarWriter, RefusesPathsTooLongForUstar) {
   ASSERT_TRUE(tar.add_file(std::string(101, 'n'), "", 0644));
   auto bytes = tar.finish();
   ASSERT_FALSE(bytes);
-  EXPECT_EQ(bytes.error().message(), "tar: path too long for ustar (name 100, prefix 155 bytes): '" +
-                                         std::string(101, 'n') + "'");
+  EXPECT_EQ(
+      bytes.error().message(),
+      "tar: path too long for ustar (name 100, prefix 155 bytes): '" + std::string(101, 'n') + "'");
 }
 
 }  // namespace mkata::image

@@ -67,7 +67,8 @@ TEST(WorkloadBinaries, StaticCheck) {
             "interpreter)");
   auto script = check_static_executable("/x/pause", "#!/bin/sh\n");
   ASSERT_FALSE(script);
-  EXPECT_EQ(script.error().message(), "/x/pause is not a static x86-64 executable: not an ELF file");
+  EXPECT_EQ(script.error().message(),
+            "/x/pause is not a static x86-64 executable: not an ELF file");
 }
 
 }  // namespace mkata::image

@@ -4,7 +4,6 @@
 // The same test proves reproducibility: two builds give identical bytes and identical digests in
 // containerd. Also drives the `mkata images` CLI end to end (output, exit codes).
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -187,7 +186,8 @@ TEST(Images, ImportIntoRealContainerdWithEntrypointUserAndSameDigestsTwice) {
     auto snapshots = run_checked(ctr(*daemon, {"snapshots", "--snapshotter", "overlayfs", "ls"}));
     ASSERT_TRUE(snapshots) << snapshots.error().message();
     EXPECT_NE(snapshots->find(config->diff_ids[0]), std::string::npos)
-        << built.name << " not unpacked:\n" << *snapshots;
+        << built.name << " not unpacked:\n"
+        << *snapshots;
   }
 
   // Reproducible in containerd's eyes too: importing the second build changes nothing.
@@ -229,7 +229,8 @@ TEST(Images, PauseImageRunsAsNonRootAndStopsOnSigterm) {
     ASSERT_TRUE(pid) << "task " << container.id() << " never ran";
     EXPECT_EQ(status_line(*pid, "Uid"), "Uid:\t65532\t65532\t65532\t65532");
     EXPECT_EQ(status_line(*pid, "Gid"), "Gid:\t65532\t65532\t65532\t65532");
-    auto killed = run_checked(ctr(*daemon, {"task", "kill", "--signal", "SIGTERM", container.id()}));
+    auto killed =
+        run_checked(ctr(*daemon, {"task", "kill", "--signal", "SIGTERM", container.id()}));
     ASSERT_TRUE(killed) << killed.error().message();
     // Wait for STOPPED; then `ctr task delete` exits with the task's own exit status.
     std::string status;
@@ -299,11 +300,13 @@ TEST(Images, CommandLineUsageErrors) {
       {{}, "images: missing subcommand (accepted: build, import)" + help},
       {{"push"}, "images: unknown subcommand 'push' (accepted: build, import)" + help},
       {{"build", "extra"}, "images: unexpected argument 'extra'" + help},
-      {{"build", "--address", "/x.sock"}, "images: option '--address' does not apply to 'build'" + help},
+      {{"build", "--address", "/x.sock"},
+       "images: option '--address' does not apply to 'build'" + help},
       {{"import", "--out=x"}, "images: option '--out' does not apply to 'import'" + help},
       {{"import"},
        "images: import needs --address SOCKET (MicroK8s: "
-       "/var/snap/microk8s/common/run/containerd.sock)" + help},
+       "/var/snap/microk8s/common/run/containerd.sock)" +
+           help},
       {{"build", "--workloads", "/nonexistent/bin"},
        "build images: find workload binaries: no directory holds helloworld, autoscale, pause; "
        "searched: /nonexistent/bin (missing helloworld, autoscale, pause)\nhint: build them "
@@ -340,8 +343,8 @@ TEST(Images, CommandLineBuildAndImport) {
     EXPECT_NE(build->out.find(i.manifest_digest), std::string::npos) << build->out;
   }
 
-  auto no_socket = run({kMkata, "images", "import", "--address", tmp / "nope.sock", "--dir",
-                        tmp / "out"});
+  auto no_socket =
+      run({kMkata, "images", "import", "--address", tmp / "nope.sock", "--dir", tmp / "out"});
   ASSERT_TRUE(no_socket);
   EXPECT_EQ(no_socket->exit_code, 2);
   EXPECT_EQ(no_socket->err, "mkata: error: import images: containerd socket " + tmp / "nope.sock" +
@@ -350,8 +353,8 @@ TEST(Images, CommandLineBuildAndImport) {
 
   auto daemon = start_containerd(tmp / "state");
   ASSERT_TRUE(daemon) << daemon.error().message();
-  auto import = run({kMkata, "images", "import", "--address", daemon->address(), "--dir",
-                     tmp / "out", "--json"});
+  auto import = run(
+      {kMkata, "images", "import", "--address", daemon->address(), "--dir", tmp / "out", "--json"});
   ASSERT_TRUE(import);
   ASSERT_EQ(import->exit_code, 0) << import->err;
   for (const auto& i : *images) {
