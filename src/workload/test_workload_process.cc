@@ -15,7 +15,8 @@ std::string workload_binary(const std::string& name) {
   return std::string(WORKLOAD_DIR) + "/" + name;
 }
 
-WorkloadProcess::WorkloadProcess(const std::string& name, std::vector<std::string> env) {
+WorkloadProcess::WorkloadProcess(const std::string& name, std::vector<std::string> env,
+                                 std::vector<std::string> prefix) {
   port_ = free_port();
   log_path_ = "/tmp/mkata-workload-test-" + std::to_string(getpid()) + "-" + name + "-" +
               std::to_string(port_) + ".log";
@@ -24,7 +25,8 @@ WorkloadProcess::WorkloadProcess(const std::string& name, std::vector<std::strin
   SpawnOptions options;
   options.env = std::move(env);
   options.stdout_path = log_path_;
-  auto child = spawn({workload_binary(name)}, options);
+  prefix.push_back(workload_binary(name));
+  auto child = spawn(prefix, options);
   if (!child) {
     error_ = child.error().message();
     return;

@@ -12,6 +12,11 @@
 
 namespace mkata::workload::testing {
 
+/// Starts a workload as `var` (a WorkloadProcess) and fails the test if it does not come up.
+#define START_OR_FAIL(var, ...)     \
+  WorkloadProcess var(__VA_ARGS__); \
+  ASSERT_TRUE(var.ok()) << var.error()
+
 /// Absolute path of a built workload binary ("helloworld", "autoscale", "pause").
 std::string workload_binary(const std::string& name);
 
@@ -20,7 +25,9 @@ class WorkloadProcess {
  public:
   /// Starts `name` with PORT set to a free port, WORKLOAD_LISTEN_ADDRESS=127.0.0.1 and the extra
   /// env entries, and waits up to 10 s for /healthz. On failure error() says why.
-  WorkloadProcess(const std::string& name, std::vector<std::string> env = {});
+  /// `prefix` runs before the binary (e.g. setpriv to change the user).
+  WorkloadProcess(const std::string& name, std::vector<std::string> env = {},
+                  std::vector<std::string> prefix = {});
   ~WorkloadProcess();
 
   bool ok() const { return error_.empty(); }
