@@ -1,9 +1,12 @@
 // Planning and applying edits to containerd configs (see containerd_config.h).
 #include "node/containerd_config.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <filesystem>
 
 #include "core/files.h"
 #include "core/strings.h"
@@ -17,6 +20,10 @@ namespace {
 constexpr const char* kHeaderLabel = "config header";
 constexpr const char* kCreatedNote = "created by mkata; deleted with the last mkata runtime";
 constexpr const char* kAddedNote = "added by mkata; removed with the last mkata runtime";
+constexpr const char* kDefaultLabel = "default runtime";
+constexpr const char* kDefaultNote =
+    "added by mkata: containerd needs its default runtime listed once any runtime is; removed "
+    "with the last mkata runtime";
 
 ConfigSchema other_schema(ConfigSchema s) {
   return s == ConfigSchema::kV2 ? ConfigSchema::kV3 : ConfigSchema::kV2;
@@ -96,6 +103,63 @@ Result<void> verify_installed(const ConfigTarget& target, const std::string& tex
   return {};
 }
 
+// A handler the user defined is left as is: say which of mkata's settings it therefore lacks.
+void note_unapplied_settings(const RuntimeHandler& h, const std::string& path,
+                             std::vector<std::string>& notes) {
+  std::vector<std::string> settings;
+  if (!h.runtime_path.empty()) settings.push_back("runtime_path = " + toml_quote(h.runtime_path));
+  for (const auto& o : h.options) {
+    if (const auto* v = std::get_if<std::string>(&o.value)) {
+      settings.push_back("options." + o.key + " = " + toml_quote(*v));
+    }
+  }
+  if (settings.empty()) return;
+  notes.push_back("warning: " + h.name + ": not applied to that table (it is not mkata's): " +
+                  join(settings, ", ") + "; set them in " + path + " yourself if you need them");
+}
+
+bool has_runtime_block(const std::string& text) {
+  for (const auto& l : block_labels(text)) {
+    if (starts_with(l, "runtime ")) return true;
+  }
+  return false;
+}
+
+// containerd drops its built-in `runc` handler as soon as a config lists any runtime, and then
+// refuses to load the CRI plugin ("no corresponding runtime configured in containerd.runtimes for
+// default_runtime_name"). So while mkata's blocks list runtimes in a file that does not define
+// the default one, mkata adds it in a block of its own, removed with the last mkata runtime.
+// Go templates are skipped: k3s's base template defines runc.
+Result<std::string> keep_default_runtime(const ConfigTarget& target, std::string text,
+                                         ConfigSchema schema) {
+  auto span = find_block(text, kDefaultLabel, target.path);
+  if (!span) return fail(span.error());
+  std::string without = *span ? remove_block(text, **span) : text;
+  if (!has_runtime_block(without) || target.format == ConfigFormat::kGoTemplate ||
+      !target.keep_default_runtime) {
+    return without;
+  }
+  auto table = parse_toml_text(without, target.path);
+  if (!table) return text;  // verify_installed reports it
+  std::string name = (*table)["plugins"][cri_runtime_plugin_id(schema)]["containerd"]
+                         ["default_runtime_name"]
+                             .value_or(std::string("runc"));
+  if (name.find("${") != std::string::npos || find_runtime_type(*table, schema, name)) {
+    return without;
+  }
+  std::string block = render_block(kDefaultLabel, kDefaultNote,
+                                   render_runtime_table(runc_handler(name), schema));
+  if (*span && (*span)->content == render_runtime_table(runc_handler(name), schema)) return text;
+  // Before mkata's first runtime block, so that it stays put while blocks come and go.
+  auto labels = block_labels(without);
+  for (const auto& l : labels) {
+    if (!starts_with(l, "runtime ")) continue;
+    auto first = find_block(without, l, target.path);
+    if (first && *first) return insert_block(without, (*first)->begin, block);
+  }
+  return append_block(without, block);
+}
+
 }  // namespace
 
 std::string runtime_block_label(const std::string& runtime) { return "runtime " + runtime; }
@@ -133,6 +197,7 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
       edit.notes.push_back(h.name + ": already defined in " + target.path +
                            " outside mkata's blocks (runtime_type \"" + *foreign +
                            "\"); left as is");
+      note_unapplied_settings(h, target.path, edit.notes);
       continue;
     }
     std::string content = render_runtime_table(h, facts->schema);
@@ -147,11 +212,12 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
       edit.notes.push_back(h.name + ": already installed in " + target.path + " (unchanged)");
     }
   }
-  bool has_runtime_block = false;
-  for (const auto& l : block_labels(text)) has_runtime_block |= starts_with(l, "runtime ");
+  auto with_default = keep_default_runtime(target, text, facts->schema);
+  if (!with_default) return fail(with_default.error());
+  text = *with_default;
   auto header = find_block(text, kHeaderLabel, target.path);
   if (!header) return fail(header.error());
-  if (has_runtime_block && !*header && (facts->needs_header || !edit.existed)) {
+  if (has_runtime_block(text) && !*header && (facts->needs_header || !edit.existed)) {
     text = insert_block(text, 0,
                         render_block(kHeaderLabel, edit.existed ? kAddedNote : kCreatedNote,
                                      header_content(target, facts->schema)));
@@ -183,6 +249,7 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
     bool foreign = find_runtime_type(*user_table, edit.schema, runtime).has_value();
     if (*span) {
       text = remove_block(text, **span);
+      edit.removed.push_back(runtime);
       edit.notes.push_back(runtime + ": removed from " + target.path);
     } else if (foreign) {
       edit.notes.push_back(runtime + ": defined in " + target.path +
@@ -191,17 +258,34 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
       edit.notes.push_back(runtime + ": not installed in " + target.path + " (nothing to remove)");
     }
   }
-  bool has_runtime_block = false;
-  for (const auto& l : block_labels(text)) has_runtime_block |= starts_with(l, "runtime ");
+  auto with_default = keep_default_runtime(target, text, edit.schema);
+  if (!with_default) return fail(with_default.error());
+  text = *with_default;
   auto header = find_block(text, kHeaderLabel, target.path);
   if (!header) return fail(header.error());
-  if (!has_runtime_block && *header) {
+  if (!has_runtime_block(text) && *header) {
     bool created = (*header)->begin_line.find("created by mkata") != std::string::npos;
     text = remove_block(text, **header);
     edit.delete_file = created && edit.existed && text.empty();
   }
   edit.after = text;
   return edit;
+}
+
+Result<void> check_editable(const std::string& path, bool create_parent) {
+  struct stat st{};
+  if (stat(path.c_str(), &st) == 0) {
+    if ((st.st_mode & 0222) != 0) return {};
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", st.st_mode & 07777);
+    return fail(Error("cannot edit " + path + ": the file is read-only (mode " + mode + ")")
+                    .with_hint("make it writable (chmod u+w " + path + ") if mkata should edit it"));
+  }
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty() || path_exists(dir)) return {};
+  if (create_parent) return make_directories(dir);
+  return fail(Error::usage("cannot create " + path + ": the directory " + dir +
+                           " does not exist (pass the right file with --config)"));
 }
 
 Result<void> apply_config_edit(const ConfigEdit& edit) {

@@ -31,6 +31,9 @@ struct ConfigTarget {
   ConfigSchema schema = ConfigSchema::kV2;
   /// The first line of a newly created Go template (k3s: `{{ template "base" . }}`).
   std::string template_header;
+  /// List containerd's default runtime (runc) in a block of mkata's when the file would list
+  /// runtimes without it. Off for drop-ins merged into a config that already has it (k0s).
+  bool keep_default_runtime = true;
 };
 
 /// A planned change of one file.
@@ -42,6 +45,7 @@ struct ConfigEdit {
   bool delete_file = false;  ///< uninstall removes a file that mkata created
   ConfigSchema schema = ConfigSchema::kV2;
   std::vector<std::string> notes;  ///< one line per runtime: what happened and why
+  std::vector<std::string> removed;  ///< uninstall: runtimes whose mkata block was removed
   bool changed() const {
     if (delete_file) return existed;
     return existed ? after != before : !after.empty();
@@ -63,6 +67,12 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
 Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
                                   const std::optional<std::string>& current,
                                   const std::vector<std::string>& runtimes);
+
+/// Checks that `path` may be edited before anything is written: an existing file must have a write
+/// permission bit (mkata respects a file the user made read-only, even as root: "cannot edit
+/// <path>: the file is read-only (mode 0444)"); a new file needs its directory, created when
+/// `create_parent`, else a usage error.
+Result<void> check_editable(const std::string& path, bool create_parent);
 
 /// Writes a planned edit: a backup of the old file ("<path>.mkata-backup"), then an atomic
 /// replace (or removal of a file mkata created). Nothing happens when nothing changed. On failure

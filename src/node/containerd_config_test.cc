@@ -151,6 +151,11 @@ TEST(ContainerdConfig, SchemaComesFromTheVersionLine) {
   EXPECT_EQ(v3->schema, ConfigSchema::kV3);
   EXPECT_EQ(v3->after,
             "version = 3\n"
+            "# BEGIN mkata default runtime (added by mkata: containerd needs its default runtime "
+            "listed once any runtime is; removed with the last mkata runtime)\n"
+            "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n"
+            "  runtime_type = \"io.containerd.runc.v2\"\n"
+            "# END mkata default runtime\n"
             "# BEGIN mkata runtime kata (managed by mkata; remove with: mkata uninstall --runtime kata)\n"
             "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.kata]\n"
             "  runtime_type = \"io.containerd.kata.v2\"\n"
@@ -178,11 +183,42 @@ TEST(ContainerdConfig, PartialUninstallKeepsTheOtherRuntimesAndTheHeader) {
   auto removed = plan_uninstall(target, installed->after, {"kata"});
   ASSERT_TRUE(removed);
   EXPECT_EQ(block_labels(removed->after),
-            (std::vector<std::string>{"config header", "runtime gvisor", "runtime crun"}));
+            (std::vector<std::string>{"config header", "default runtime", "runtime gvisor",
+                                      "runtime crun"}));
   auto table = parse_toml_text(removed->after, "x");
   ASSERT_TRUE(table);
   EXPECT_EQ(find_runtime_type(*table, ConfigSchema::kV2, "kata"), std::nullopt);
   EXPECT_EQ(find_runtime_type(*table, ConfigSchema::kV2, "gvisor"), "io.containerd.runc.v2");
+}
+
+// Found by the integration test: containerd 1.6 refuses to load CRI when a file lists runtimes but
+// not its default_runtime_name. An explicit runc replaces mkata's default block, and the block
+// comes back when runc is uninstalled while others stay.
+TEST(ContainerdConfig, DefaultRuntimeStaysListedWhileMkataListsRuntimes) {
+  ConfigTarget target = at("/c.toml");
+  std::string original = "version = 2\n";
+  auto kata = plan_install(target, original, {kata_handler()});
+  ASSERT_TRUE(kata);
+  EXPECT_EQ(block_labels(kata->after),
+            (std::vector<std::string>{"default runtime", "runtime kata"}));
+  auto with_runc = plan_install(target, kata->after, {runc_handler()});
+  ASSERT_TRUE(with_runc) << with_runc.error().message();
+  EXPECT_EQ(block_labels(with_runc->after),
+            (std::vector<std::string>{"runtime kata", "runtime runc"}));
+  auto without_runc = plan_uninstall(target, with_runc->after, {"runc"});
+  ASSERT_TRUE(without_runc);
+  EXPECT_EQ(without_runc->after, kata->after);
+  auto none = plan_uninstall(target, without_runc->after, {"kata"});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->after, original);
+  // A file whose default runtime is another handler it defines needs no block.
+  std::string own =
+      "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  default_runtime_name = "
+      "\"mine\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.mine]\n  runtime_type = "
+      "\"io.containerd.runc.v2\"\n";
+  auto mine = plan_install(target, own, {kata_handler()});
+  ASSERT_TRUE(mine);
+  EXPECT_EQ(block_labels(mine->after), std::vector<std::string>{"runtime kata"});
 }
 
 TEST(ContainerdConfig, ChangedOptionsUpdateTheBlockInPlace) {
@@ -208,6 +244,12 @@ TEST(ContainerdConfig, MicroK8sStockKataIsLeftAsIsAndNotDuplicated) {
             "kata: already defined in /var/snap/microk8s/current/args/containerd-template.toml "
             "outside mkata's blocks (runtime_type \"io.containerd.kata.v2\"); left as is");
   EXPECT_EQ(block_labels(installed->after), std::vector<std::string>{"runtime gvisor"});
+  auto with_config = plan_install(target, stock, {kata_handler("/etc/kata/qemu.toml")});
+  ASSERT_TRUE(with_config);
+  EXPECT_EQ(with_config->notes[1],
+            "warning: kata: not applied to that table (it is not mkata's): options.ConfigPath = "
+            "\"/etc/kata/qemu.toml\"; set them in "
+            "/var/snap/microk8s/current/args/containerd-template.toml yourself if you need them");
   // The snap's configure hook looks for this string; it must stay.
   EXPECT_NE(installed->after.find("io.containerd.kata.v2"), std::string::npos);
   auto removed = plan_uninstall(target, installed->after, {"kata", "gvisor"});

@@ -116,6 +116,8 @@ DistroLayout distro_layout(Distro distro, const std::string& root, ConfigSchema 
     }
     case Distro::kK0s: {
       layout.target.path = under_root(root, kK0sDropIn);
+      // k0s merges the drop-in's CRI runtimes into its own config, which has runc.
+      layout.target.keep_default_runtime = false;
       layout.target.schema = containerd_schema;
       layout.create_parent = true;
       layout.address = "/run/k0s/containerd.sock";

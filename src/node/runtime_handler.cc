@@ -80,6 +80,9 @@ std::string render_runtime_table(const RuntimeHandler& handler, ConfigSchema sch
   std::string path = runtime_table_path(schema, handler.name);
   std::string out = "[" + path + "]\n";
   out += "  runtime_type = " + toml_quote(handler.runtime_type) + "\n";
+  if (!handler.runtime_path.empty()) {
+    out += "  runtime_path = " + toml_quote(handler.runtime_path) + "\n";
+  }
   if (handler.privileged_without_host_devices) out += "  privileged_without_host_devices = true\n";
   if (!handler.pod_annotations.empty()) {
     out += "  pod_annotations = [";

@@ -36,6 +36,9 @@ struct RuntimeOption {
 struct RuntimeHandler {
   std::string name;          ///< the runtimes key = CRI runtime handler = RuntimeClass handler
   std::string runtime_type;  ///< shim name, e.g. io.containerd.runc.v2
+  /// The shim binary's path when it is not in containerd's PATH (e.g. /opt/kata/bin/...);
+  /// containerd 1.6+ `runtime_path`. Empty: containerd finds the shim from runtime_type.
+  std::string runtime_path;
   std::vector<RuntimeOption> options;
   std::vector<std::string> pod_annotations;
   bool privileged_without_host_devices = false;

@@ -1,6 +1,8 @@
 // toml++ wrapper (see toml_text.h). Exceptions from toml::parse stop here.
 #include "node/toml_text.h"
 
+#include <cstdio>
+
 #include "core/strings.h"
 
 namespace mkata::node {
@@ -26,6 +28,24 @@ const toml::table* runtimes_table(const toml::table& table, ConfigSchema schema)
 
 }  // namespace
 
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 Result<toml::table> parse_toml_text(const std::string& text, const std::string& source,
                                     bool go_template) {
   std::string input = go_template ? blank_template_actions(text) : text;
@@ -33,7 +53,7 @@ Result<toml::table> parse_toml_text(const std::string& text, const std::string& 
     return toml::parse(input, source);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    return fail(Error::usage(source + " is not valid TOML: " + std::string(e.description()) +
+    return fail(Error::usage(source + " is not valid TOML: " + one_line(e.description()) +
                              " (line " + std::to_string(where.line) + ", column " +
                              std::to_string(where.column) + ")"));
   }

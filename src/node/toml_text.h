@@ -22,6 +22,10 @@ namespace mkata::node {
 Result<toml::table> parse_toml_text(const std::string& text, const std::string& source,
                                     bool go_template = false);
 
+/// The text with control characters escaped ("\n", "\t", "\x01"), so that a library's error
+/// message quoting the input stays on one line.
+std::string one_line(std::string_view text);
+
 /// The top-level integer `version`, if present.
 std::optional<int64_t> toml_config_version(const toml::table& table);
 

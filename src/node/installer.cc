@@ -1,0 +1,297 @@
+// mkata install / uninstall (see installer.h). main() prints; this file only returns lines.
+#include "node/installer.h"
+
+#include "core/files.h"
+#include "core/process.h"
+#include "core/strings.h"
+#include "node/containerd_config.h"
+#include "node/distribution.h"
+#include "node/engine_config.h"
+#include "node/runtime_plan.h"
+#include "node/unified_diff.h"
+
+namespace mkata::node {
+
+namespace {
+
+using Lines = std::vector<std::string>;
+constexpr auto kPreflightWait = std::chrono::seconds(3);
+constexpr auto kRestartWait = std::chrono::seconds(60);
+
+struct Resolved {
+  DistroLayout layout;
+  std::string how;  // "microk8s (detected)", for the first output line
+};
+
+ConfigSchema installed_containerd_schema() {
+  if (!find_executable("containerd")) return ConfigSchema::kV2;
+  auto out = run_checked({"containerd", "--version"});
+  if (!out) return ConfigSchema::kV2;
+  return schema_for_containerd_version(*out).value_or(ConfigSchema::kV2);
+}
+
+Result<Resolved> resolve(const InstallRequest& r) {
+  Resolved resolved;
+  Distro distro = Distro::kContainerd;
+  if (r.distro == "auto") {
+    auto detected = detect_distro(r.root);
+    if (!detected) return fail(detected.error());
+    distro = *detected;
+    resolved.how = distro_name(distro) + " (detected)";
+  } else {
+    auto parsed = parse_distro(r.distro);
+    if (!parsed) return fail(parsed.error());
+    distro = *parsed;
+    resolved.how = distro_name(distro);
+  }
+  bool own_schema = distro == Distro::kContainerd || distro == Distro::kK0s;
+  resolved.layout = distro_layout(distro, r.root,
+                                  own_schema ? installed_containerd_schema() : ConfigSchema::kV2);
+  ConfigTarget& target = resolved.layout.target;
+  if (!r.config.empty()) {
+    target.path = r.config;
+    if (ends_with(r.config, ".tmpl")) {
+      target.format = ConfigFormat::kGoTemplate;
+      target.template_header = "{{ template \"base\" . }}";
+      target.schema = r.config.find("-v3") != std::string::npos ? ConfigSchema::kV3
+                                                               : ConfigSchema::kV2;
+    }
+  }
+  if (!r.address.empty()) resolved.layout.address = r.address;
+  return resolved;
+}
+
+// The file's current bytes, nullopt when absent. A template that must exist (MicroK8s) is an error.
+Result<std::optional<std::string>> read_current(const Resolved& resolved) {
+  const std::string& path = resolved.layout.target.path;
+  if (!path_exists(path)) {
+    if (resolved.layout.distro == Distro::kMicrok8s) {
+      return fail(Error::usage("MicroK8s's containerd template " + path +
+                               " does not exist (is MicroK8s installed?)"));
+    }
+    return std::optional<std::string>();
+  }
+  auto text = read_file(path);
+  if (!text) return fail(text.error());
+  return std::optional<std::string>(*text);
+}
+
+Result<LoadedRuntimes> preflight(const Resolved& resolved, const NodeHooks& hooks) {
+  auto loaded = hooks.read_loaded(resolved.layout.address, kPreflightWait);
+  if (!loaded) {
+    return fail(Error(loaded.error().message())
+                    .with_hint("start " + resolved.layout.service +
+                               ", pass its socket with --containerd-address, or use --no-restart "
+                               "to only prepare the file"));
+  }
+  return loaded;
+}
+
+// Copies the adapters the handlers run into the adapter dir (mode 0755).
+void install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>& handlers,
+                      Lines& out) {
+  for (const auto& h : handlers) {
+    auto name = adapter_of(h, r.adapter_dir);
+    if (!name) continue;
+    std::string dest = under_root(r.root, r.adapter_dir + "/" + *name);
+    auto source = find_adapter_source(*name);
+    if (!source) {
+      if (!path_exists(dest)) {
+        out.push_back("warning: " + h.name + ": the adapter " + *name +
+                      " was not found beside mkata and is not installed at " + dest +
+                      ": pods of this handler will fail until it is (see docs/install.md)");
+      }
+      continue;
+    }
+    if (*source == dest) continue;
+    auto bytes = read_file(*source);
+    Result<void> ok = bytes ? make_directories(under_root(r.root, r.adapter_dir))
+                            : Result<void>(fail(bytes.error()));
+    if (ok) ok = write_file_atomic(dest, *bytes, 0755);
+    out.push_back(ok ? h.name + ": adapter installed at " + dest
+                     : "warning: " + h.name + ": " + ok.error().message());
+  }
+}
+
+std::string describe(const std::vector<RuntimeHandler>& handlers) {
+  std::vector<std::string> parts;
+  for (const auto& h : handlers) parts.push_back(h.name + " (" + h.runtime_type + ")");
+  return join(parts, ", ");
+}
+
+Result<void> write_runtime_classes(const InstallRequest& r,
+                                   const std::vector<RuntimeHandler>& handlers, Lines& out) {
+  if (r.runtime_classes.empty()) return {};
+  std::vector<RuntimeClassSpec> specs;
+  for (const auto& h : handlers) {
+    auto it = r.overheads.find(h.name);
+    specs.push_back({h.name, h.name, it != r.overheads.end() ? it->second : default_overhead(h.name)});
+  }
+  std::string yaml = render_runtime_classes(specs);
+  if (r.runtime_classes == "-") {
+    out.push_back(yaml);
+    return {};
+  }
+  if (auto ok = write_file_atomic(r.runtime_classes, yaml); !ok) return fail(ok.error());
+  out.push_back("RuntimeClass manifests written to " + r.runtime_classes +
+                " (apply with: kubectl apply -f " + r.runtime_classes + ")");
+  return {};
+}
+
+Result<void> restart_service(const Resolved& resolved, const ConfigEdit& edit,
+                             const NodeHooks& hooks, Lines& out) {
+  if (auto ok = hooks.restart(resolved.layout.restart); !ok) {
+    return fail(ok.error().wrap("restart " + resolved.layout.service + " (" + edit.path +
+                                " was already written; run the restart yourself: " +
+                                join(resolved.layout.restart, " ") + ")"));
+  }
+  out.push_back("restarted " + resolved.layout.service + " (" + join(resolved.layout.restart, " ") +
+                ")");
+  return {};
+}
+
+// Checks what can be checked before a byte is written — the file is editable, containerd is
+// running (unless --no-restart) — then writes the edit with a backup.
+Result<void> write_checked(const InstallRequest& r, const Resolved& resolved,
+                           const ConfigEdit& edit, const NodeHooks& hooks, Lines& out) {
+  if (edit.changed()) {
+    bool create = resolved.layout.create_parent || resolved.layout.distro == Distro::kContainerd;
+    if (auto ok = check_editable(edit.path, create); !ok) return fail(ok.error());
+  }
+  if (!r.no_restart) {
+    if (auto ok = preflight(resolved, hooks); !ok) return fail(ok.error());
+  }
+  if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
+  if (!edit.changed()) {
+    out.push_back("no change to " + edit.path);
+  } else if (edit.delete_file) {
+    out.push_back("removed " + edit.path + " (mkata had created it)");
+  } else {
+    out.push_back("wrote " + edit.path +
+                  (edit.existed ? " (backup: " + edit.path + ".mkata-backup)" : ""));
+  }
+  return {};
+}
+
+Result<LoadedRuntimes> restart_and_read(const Resolved& resolved, const ConfigEdit& edit,
+                                        const NodeHooks& hooks, Lines& out) {
+  if (edit.changed()) {
+    if (auto ok = restart_service(resolved, edit, hooks, out); !ok) return fail(ok.error());
+  }
+  auto loaded = hooks.read_loaded(resolved.layout.address, kRestartWait);
+  if (!loaded) return fail(loaded.error().wrap("read back the handlers"));
+  return loaded;
+}
+
+// A failed read-back is a check that ran and failed (exit 1), not bad input.
+Error as_check_failure(const Error& e) {
+  return Error(e.message(), ErrorKind::kCheckFailed).with_hint(e.hint());
+}
+
+Result<Lines> install_containerd(const InstallRequest& r, const NodeHooks& hooks) {
+  auto resolved = resolve(r);
+  if (!resolved) return fail(resolved.error());
+  Lines notes;
+  auto handlers = plan_runtimes(r.runtimes, probe_runtime_host(r.root),
+                                {r.kata_config, r.adapter_dir}, r.root, notes);
+  if (!handlers) return fail(handlers.error());
+  auto current = read_current(*resolved);
+  if (!current) return fail(current.error());
+  auto edit = plan_install(resolved->layout.target, *current, *handlers);
+  if (!edit) return fail(edit.error());
+  Lines out = {"distribution: " + resolved->how + "; config: " + edit->path + " (schema v" +
+               std::to_string(static_cast<int>(edit->schema)) + ")"};
+  out.insert(out.end(), notes.begin(), notes.end());
+  out.insert(out.end(), edit->notes.begin(), edit->notes.end());
+  if (r.dry_run) return dry_run_report(*edit, out);
+  if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
+  install_adapters(r, *handlers, out);
+  if (r.no_restart) {
+    out.push_back("not restarted (--no-restart): containerd reads the change at its next restart; "
+                  "the read-back through CRI was skipped");
+  } else {
+    auto loaded = restart_and_read(*resolved, *edit, hooks, out);
+    if (!loaded) return fail(loaded.error());
+    ReadBackContext context{resolved->layout.address, edit->path, edit->schema};
+    auto ok = check_handlers_loaded(*loaded, *handlers, context);
+    if (!ok) return fail(as_check_failure(ok.error()));
+    out.push_back("verified: containerd " + loaded->containerd_version + " at " +
+                  resolved->layout.address + " loaded " + describe(*handlers));
+  }
+  if (auto ok = write_runtime_classes(r, *handlers, out); !ok) return fail(ok.error());
+  return out;
+}
+
+Result<Lines> uninstall_containerd(const InstallRequest& r, const NodeHooks& hooks) {
+  auto resolved = resolve(r);
+  if (!resolved) return fail(resolved.error());
+  auto current = read_current(*resolved);
+  if (!current) return fail(current.error());
+  auto edit = plan_uninstall(resolved->layout.target, *current, r.runtimes);
+  if (!edit) return fail(edit.error());
+  Lines out = {"distribution: " + resolved->how + "; config: " + edit->path};
+  out.insert(out.end(), edit->notes.begin(), edit->notes.end());
+  if (r.dry_run) return dry_run_report(*edit, out);
+  if (!edit->changed()) {
+    out.push_back("no change to " + edit->path + "; nothing to restart");
+    return out;
+  }
+  if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
+  if (r.no_restart) {
+    out.push_back("not restarted (--no-restart): the read-back through CRI was skipped");
+    return out;
+  }
+  auto loaded = restart_and_read(*resolved, *edit, hooks, out);
+  if (!loaded) return fail(loaded.error());
+  ReadBackContext context{resolved->layout.address, edit->path, edit->schema};
+  auto ok = check_handlers_gone(*loaded, edit->removed, context);
+  if (!ok) return fail(as_check_failure(ok.error()));
+  if (!edit->removed.empty()) {
+    out.push_back("verified: containerd at " + resolved->layout.address + " no longer has " +
+                  join(edit->removed, ", "));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines) {
+  std::string diff = unified_diff(edit.before, edit.delete_file ? "" : edit.after, edit.path,
+                                  edit.delete_file ? "/dev/null" : edit.path);
+  lines.push_back(diff.empty() ? "no change" : diff);
+  lines.push_back("dry run: no file was changed and nothing was restarted");
+  return lines;
+}
+
+NodeHooks real_node_hooks() {
+  NodeHooks hooks;
+  hooks.restart = [](const std::vector<std::string>& argv) -> Result<void> {
+    RunOptions options;
+    options.timeout = std::chrono::minutes(2);
+    auto out = run_checked(argv, options);
+    if (!out) return fail(out.error());
+    return {};
+  };
+  hooks.read_loaded = read_loaded_runtimes;
+  return hooks;
+}
+
+Result<std::vector<std::string>> install_runtimes(const InstallRequest& request,
+                                                  const NodeHooks& hooks) {
+  auto context = "install " + join(request.runtimes, ", ");
+  auto result = request.engine == "containerd" ? install_containerd(request, hooks)
+                                               : install_engine(request, hooks);
+  if (!result) return fail(result.error().wrap(context));
+  return result;
+}
+
+Result<std::vector<std::string>> uninstall_runtimes(const InstallRequest& request,
+                                                    const NodeHooks& hooks) {
+  auto context = "uninstall " + join(request.runtimes, ", ");
+  auto result = request.engine == "containerd" ? uninstall_containerd(request, hooks)
+                                               : uninstall_engine(request, hooks);
+  if (!result) return fail(result.error().wrap(context));
+  return result;
+}
+
+}  // namespace mkata::node

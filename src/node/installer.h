@@ -1,0 +1,70 @@
+// `mkata install` and `mkata uninstall` as library calls: resolve the distribution and its file,
+// plan the edit, show it (--dry-run) or write it (backup + atomic), copy the adapters the
+// handlers need, restart the right service, and prove through CRI that containerd loaded (or
+// dropped) each handler. Everything the CLI prints comes back as lines; errors come back as values.
+//
+// The two OS seams — restarting a service and reading containerd's loaded handlers — are hooks,
+// so that the integration test can restart its own private containerd instead of the host's.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "node/containerd_config.h"
+#include "node/handler_readback.h"
+#include "node/runtime_class.h"
+#include "node/runtime_handler.h"
+
+namespace mkata::node {
+
+/// What the user asked for (the CLI's flags).
+struct InstallRequest {
+  std::vector<std::string> runtimes;  ///< runc, crun, gvisor, kata
+  std::string distro = "auto";        ///< auto or one of kDistroNames
+  std::string engine = "containerd";  ///< containerd, docker, podman
+  std::string config;                 ///< overrides the distribution's file
+  std::string address;                ///< overrides the distribution's CRI socket
+  bool dry_run = false;
+  bool no_restart = false;
+  std::string kata_config;            ///< kata options.ConfigPath
+  std::string adapter_dir = kAdapterDir;
+  std::string root = "/";             ///< host root prefix (tests)
+  /// RuntimeClass manifests: "" = not written, "-" = printed, else a file path.
+  std::string runtime_classes;
+  std::map<std::string, std::optional<PodOverhead>> overheads;  ///< overrides of the defaults
+};
+
+/// The OS seams.
+struct NodeHooks {
+  /// Runs a restart command (default: run_checked with a 2-minute timeout).
+  std::function<Result<void>(const std::vector<std::string>& argv)> restart;
+  /// Reads containerd's loaded handlers (default: read_loaded_runtimes over CRI).
+  std::function<Result<LoadedRuntimes>(const std::string& address, std::chrono::milliseconds wait)>
+      read_loaded;
+};
+
+/// --dry-run output: `lines`, then the unified diff of the edit (or "no change"), then a line
+/// saying that nothing was changed.
+std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines);
+
+/// The real hooks.
+NodeHooks real_node_hooks();
+
+/// Installs the runtimes; returns the lines to print. Errors: usage (exit 2) for bad input, the
+/// environment (exit 2) for unreadable/unwritable files or a containerd that is not running — in
+/// both cases before any file is touched — and kCheckFailed (exit 1) when containerd restarted but
+/// did not load a handler.
+Result<std::vector<std::string>> install_runtimes(const InstallRequest& request,
+                                                  const NodeHooks& hooks);
+
+/// Removes exactly what install added for these runtimes, restarts, and verifies the handlers are
+/// gone. Handlers the user defined outside mkata's blocks (MicroK8s's stock kata) stay.
+Result<std::vector<std::string>> uninstall_runtimes(const InstallRequest& request,
+                                                    const NodeHooks& hooks);
+
+}  // namespace mkata::node
