@@ -10,7 +10,7 @@ Result<HostFacts> probe_host(const HostRoot& root) {
   facts.uid = root.uid();
   auto context = "probe host " + facts.root;
   // The tools are the slow part (they run); start them first and read files meanwhile.
-  auto tools = std::async(std::launch::async, [&root] { return probe_tools(root); });
+  auto tools = std::async(kParallel, [&root] { return probe_tools(root); });
   auto cpu = probe_cpu(root);
   auto kernel = probe_kernel(root);
   auto cgroups = probe_cgroups(root);

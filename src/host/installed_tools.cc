@@ -62,7 +62,7 @@ InstalledTools probe_tools(const HostRoot& root) {
     tool.path = find_tool(root, name);
     if (!tool.installed() || !reports_version(name)) continue;
     // Each --version costs a fork/exec (~10-20 ms for Go binaries): run them side by side.
-    pending[name] = std::async(std::launch::async,
+    pending[name] = std::async(kParallel,
                                [&root, path = tool.path] { return root.tool_version(path); });
   }
   for (auto& [name, future] : pending) {

@@ -5,6 +5,7 @@
 // under the root prefix; versions come from `<tool> --version`, run in parallel with a 1 s timeout.
 #pragma once
 
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,10 @@ inline constexpr const char* kToolNames[] = {
 /// The directories searched, in order (under the root prefix).
 inline constexpr const char* kToolDirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
                                             "/usr/bin", "/sbin", "/bin", "/opt/kata/bin"};
+
+/// Launch policy for the probes' threads: libstdc++ starts a thread and, when none can be
+/// created, runs the task deferred (in get()) instead of throwing std::system_error.
+inline constexpr std::launch kParallel = std::launch::async | std::launch::deferred;
 
 /// Extracts the version from `--version` output: the first token that starts with a digit
 /// ("containerd github.com/containerd/containerd 1.6.20~ds1 ..." → "1.6.20~ds1"), with a
