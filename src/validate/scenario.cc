@@ -242,6 +242,35 @@ std::vector<report::ComponentVersion> versions(const host::HostFacts& facts,
   return v;
 }
 
+// A running node in the state dir is used as it is; otherwise one is started for this run.
+Result<embedded::EmbeddedNode> obtain_node(const ValidateOptions& options,
+                                           const std::vector<embedded::NodeHandler>& handlers,
+                                           Progress& progress, bool& started_here) {
+  started_here = false;
+  if (embedded::EmbeddedNode::running(options.node)) {
+    progress.step("using the running node in " + options.node.state_dir);
+    return embedded::EmbeddedNode::attach(options.node);
+  }
+  progress.step("starting the embedded node in " + options.node.state_dir);
+  auto up = embedded::EmbeddedNode::up({options.node, handlers, options.workload_dir}, progress);
+  started_here = up.has_value();
+  return up;
+}
+
+// Takes down (or, with --keep, leaves running) the node this run started.
+void finish_node(embedded::EmbeddedNode& node, bool keep, Progress& progress,
+                 report::ValidationRecord& record) {
+  if (keep) {
+    node.detach();
+    return;
+  }
+  progress.step("stopping the embedded node");
+  auto t_down = Clock::now();
+  auto down = node.down();
+  record.timings.push_back({"node_down", ms_since(t_down)});
+  if (!down) record.error = down.error().message();
+}
+
 }  // namespace
 
 Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
@@ -274,19 +303,10 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
   bool started_here = false;
   if (!handlers.empty()) {
     auto t_up = Clock::now();
-    if (embedded::EmbeddedNode::running(options.node)) {
-      progress.step("using the running node in " + options.node.state_dir);
-      auto attached = embedded::EmbeddedNode::attach(options.node);
-      if (!attached) return fail(attached.error().wrap("validate"));
-      node.emplace(std::move(*attached));
-    } else {
-      progress.step("starting the embedded node in " + options.node.state_dir);
-      auto up = embedded::EmbeddedNode::up({options.node, handlers, options.workload_dir}, progress);
-      if (!up) return fail(up.error().wrap("validate"));
-      node.emplace(std::move(*up));
-      started_here = true;
-    }
-    record.timings.push_back({"node_up", ms_since(t_up)});
+    auto obtained = obtain_node(options, handlers, progress, started_here);
+    if (!obtained) return fail(obtained.error().wrap("validate"));
+    node.emplace(std::move(*obtained));
+    if (started_here) record.timings.push_back({"node_up", ms_since(t_up)});
   }
   std::string containerd_version;
   if (node) {
@@ -309,15 +329,7 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
     p.handler->handler.name = *handler;
     record.runtimes.push_back(run_runtime(*node, p, options, *host_view, progress));
   }
-  if (node && started_here && !options.keep) {
-    progress.step("stopping the embedded node");
-    auto t_down = Clock::now();
-    auto down = node->down();
-    record.timings.push_back({"node_down", ms_since(t_down)});
-    if (!down) record.error = down.error().message();
-  } else if (node && started_here) {
-    node->detach();
-  }
+  if (node && started_here) finish_node(*node, options.keep, progress, record);
   record.versions = versions(*facts, containerd_version);
   record.passed = record.error.empty() && !interrupted();
   for (const auto& r : record.runtimes) record.passed = record.passed && r.status != "failed";
