@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "embedded/host_state.h"
+#include "embedded/nat_cleanup.h"
 #include "integration/node_test_env.h"
 #include "support/test_env.h"
 
@@ -113,6 +114,36 @@ TEST_F(NodeTest, KilledValidateAndContainerdThenNodeDownLeavesNothingBehind) {
   auto down = test::run_mkata({"node", "down"}, options_);
   ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
   test::expect_nothing_left(options_, pods, forward_before_);
+}
+
+// The crash path for iptables: chains and rules CNI would leave for our network (e.g. a portmap
+// DNAT chain or a masquerade chain of a pod whose CNI DEL never ran) are found by name and
+// comment and removed through iptables-restore, in v4 and v6, while another network's are kept.
+TEST_F(NodeTest, NatLeftoversOfOurNetworkAreRemovedAndOthersKept) {
+  std::string ours = embedded::cni_chain_names("mk-node0", "deadpod")[0];
+  std::string theirs = embedded::cni_chain_names("mk-other-test", "x")[0];
+  for (const std::string tool : {"iptables", "ip6tables"}) {
+    if (!find_executable(tool + "-restore")) continue;
+    std::string src = tool == "iptables" ? "100.64.14.250/32" : "fd00:64:14::250/128";
+    RunOptions add;
+    add.input = "*nat\n:" + ours + " - [0:0]\n:" + theirs + " - [0:0]\n-A " + ours +
+                " -j ACCEPT\n-A POSTROUTING -s " + src +
+                " -m comment --comment \"name: \\\"mk-node0\\\" id: \\\"deadpod\\\"\" -j " + ours +
+                "\n-A POSTROUTING -s " + src +
+                " -m comment --comment \"name: \\\"mk-other-test\\\" id: \\\"x\\\"\" -j " + theirs +
+                "\nCOMMIT\n";
+    auto added = run_checked({tool + "-restore", "--noflush"}, add);
+    ASSERT_TRUE(added) << added.error().message();
+    EXPECT_EQ(embedded::nat_leftovers(tool, "mk-node0", {}).size(), 2u) << tool;
+    ASSERT_TRUE(embedded::clean_nat_table(tool, "mk-node0", {}));
+    EXPECT_TRUE(embedded::nat_leftovers(tool, "mk-node0", {"deadpod"}).empty()) << tool;
+    auto saved = run_checked({tool + "-save", "-t", "nat"});
+    ASSERT_TRUE(saved);
+    EXPECT_EQ(saved->find(ours), std::string::npos) << *saved;
+    EXPECT_NE(saved->find(theirs), std::string::npos) << "another network's chain was removed";
+    // Clean up the other network's chain this test made.
+    ASSERT_TRUE(embedded::clean_nat_table(tool, "mk-other-test", {}));
+  }
 }
 
 }  // namespace
