@@ -97,6 +97,7 @@ Result<void> verify_installed(const ConfigTarget& target, const std::string& tex
                       "); it was left unchanged — check how it defines runtimes"));
   }
   for (const auto& h : handlers) {
+    if (target.format == ConfigFormat::kGoTemplate && h.name == "runc") continue;
     auto type = find_runtime_type(*table, schema, h.name);
     if (!type) return fail("internal: handler " + h.name + " missing after planning");
   }
@@ -160,6 +161,46 @@ Result<std::string> keep_default_runtime(const ConfigTarget& target, std::string
   return append_block(without, block);
 }
 
+// Adds, refreshes or (for a handler the user already defined) skips one handler's block in text.
+Result<void> place_handler(const ConfigTarget& target, const toml::table& user_table,
+                           ConfigSchema schema, const RuntimeHandler& h, std::string& text,
+                           std::vector<std::string>& notes) {
+  if (auto ok = validate_handler(h); !ok) return fail(ok.error());
+  if (target.format == ConfigFormat::kGoTemplate && h.name == "runc") {
+    // k3s/RKE2's base template defines runc; a second table would stop containerd.
+    notes.push_back("runc: defined by the base template of " + target.path + "; left as is");
+    return {};
+  }
+  std::string label = runtime_block_label(h.name);
+  auto span = find_block(text, label, target.path);
+  if (!span) return fail(span.error());
+  if (auto foreign = find_runtime_type(user_table, schema, h.name)) {
+    bool same = *foreign == h.runtime_type || foreign->find("${") != std::string::npos;
+    if (!same) {
+      return fail(Error::usage(target.path + " already defines the runtime handler '" + h.name +
+                               "' with runtime_type \"" + *foreign + "\" (mkata's is \"" +
+                               h.runtime_type + "\")")
+                      .with_hint("remove or rename that table, then run mkata install again"));
+    }
+    notes.push_back(h.name + ": already defined in " + target.path +
+                    " outside mkata's blocks (runtime_type \"" + *foreign + "\"); left as is");
+    note_unapplied_settings(h, target.path, notes);
+    return {};
+  }
+  std::string content = render_runtime_table(h, schema);
+  std::string block = render_block(label, block_note(h.name), content);
+  if (!*span) {
+    text = append_block(text, block);
+    notes.push_back(h.name + ": added to " + target.path);
+  } else if ((*span)->content != content) {
+    text = replace_block(text, **span, block);
+    notes.push_back(h.name + ": updated in " + target.path);
+  } else {
+    notes.push_back(h.name + ": already installed in " + target.path + " (unchanged)");
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string runtime_block_label(const std::string& runtime) { return "runtime " + runtime; }
@@ -181,35 +222,8 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
 
   std::string text = edit.before;
   for (const auto& h : handlers) {
-    if (auto ok = validate_handler(h); !ok) return fail(ok.error());
-    std::string label = runtime_block_label(h.name);
-    auto span = find_block(text, label, target.path);
-    if (!span) return fail(span.error());
-    if (auto foreign = find_runtime_type(*user_table, facts->schema, h.name)) {
-      bool same = *foreign == h.runtime_type || foreign->find("${") != std::string::npos;
-      if (!same) {
-        return fail(Error::usage(target.path + " already defines the runtime handler '" + h.name +
-                                 "' with runtime_type \"" + *foreign + "\" (mkata's is \"" +
-                                 h.runtime_type + "\")")
-                        .with_hint("remove or rename that table, then run mkata install again"));
-      }
-      if (*span) text = remove_block(text, **span);
-      edit.notes.push_back(h.name + ": already defined in " + target.path +
-                           " outside mkata's blocks (runtime_type \"" + *foreign +
-                           "\"); left as is");
-      note_unapplied_settings(h, target.path, edit.notes);
-      continue;
-    }
-    std::string content = render_runtime_table(h, facts->schema);
-    std::string block = render_block(label, block_note(h.name), content);
-    if (!*span) {
-      text = append_block(text, block);
-      edit.notes.push_back(h.name + ": added to " + target.path);
-    } else if ((*span)->content != content) {
-      text = replace_block(text, **span, block);
-      edit.notes.push_back(h.name + ": updated in " + target.path);
-    } else {
-      edit.notes.push_back(h.name + ": already installed in " + target.path + " (unchanged)");
+    if (auto ok = place_handler(target, *user_table, facts->schema, h, text, edit.notes); !ok) {
+      return fail(ok.error());
     }
   }
   auto with_default = keep_default_runtime(target, text, facts->schema);

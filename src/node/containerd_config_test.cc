@@ -260,6 +260,15 @@ TEST(ContainerdConfig, MicroK8sStockKataIsLeftAsIsAndNotDuplicated) {
             "mkata's blocks (not added by mkata); left as is");
 }
 
+TEST(ContainerdConfig, K3sBaseTemplateKeepsItsOwnRunc) {
+  Fixture f = template_fixture("config.toml.tmpl", ConfigSchema::kV2);
+  auto installed = plan_install(f.target, f.text, {runc_handler(), kata_handler()});
+  ASSERT_TRUE(installed) << installed.error().message();
+  EXPECT_EQ(installed->notes[0], "runc: defined by the base template of " + f.target.path +
+                                     "; left as is");
+  EXPECT_EQ(block_labels(installed->after), std::vector<std::string>{"runtime kata"});
+}
+
 TEST(ContainerdConfig, ConflictingHandlerIsAnErrorNamingBothTypes) {
   std::string text =
       "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.kata]\n"

@@ -331,7 +331,9 @@ Result<std::vector<std::string>> install_engine(const InstallRequest& r, const N
   auto edit = r.engine == "docker" ? plan_docker_install(file->path, file->current, *handlers)
                                    : plan_podman_install(file->path, file->current, *handlers);
   if (!edit) return fail(edit.error());
-  return finish_engine(r, hooks, *edit, true, out);
+  auto lines = finish_engine(r, hooks, *edit, true, out);
+  if (lines && !r.dry_run) install_adapters(r, *handlers, *lines);
+  return lines;
 }
 
 Result<std::vector<std::string>> uninstall_engine(const InstallRequest& r, const NodeHooks& hooks) {

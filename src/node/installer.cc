@@ -87,32 +87,6 @@ Result<LoadedRuntimes> preflight(const Resolved& resolved, const NodeHooks& hook
   return loaded;
 }
 
-// Copies the adapters the handlers run into the adapter dir (mode 0755).
-void install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>& handlers,
-                      Lines& out) {
-  for (const auto& h : handlers) {
-    auto name = adapter_of(h, r.adapter_dir);
-    if (!name) continue;
-    std::string dest = under_root(r.root, r.adapter_dir + "/" + *name);
-    auto source = find_adapter_source(*name);
-    if (!source) {
-      if (!path_exists(dest)) {
-        out.push_back("warning: " + h.name + ": the adapter " + *name +
-                      " was not found beside mkata and is not installed at " + dest +
-                      ": pods of this handler will fail until it is (see docs/install.md)");
-      }
-      continue;
-    }
-    if (*source == dest) continue;
-    auto bytes = read_file(*source);
-    Result<void> ok = bytes ? make_directories(under_root(r.root, r.adapter_dir))
-                            : Result<void>(fail(bytes.error()));
-    if (ok) ok = write_file_atomic(dest, *bytes, 0755);
-    out.push_back(ok ? h.name + ": adapter installed at " + dest
-                     : "warning: " + h.name + ": " + ok.error().message());
-  }
-}
-
 std::string describe(const std::vector<RuntimeHandler>& handlers) {
   std::vector<std::string> parts;
   for (const auto& h : handlers) parts.push_back(h.name + " (" + h.runtime_type + ")");
@@ -254,6 +228,31 @@ Result<Lines> uninstall_containerd(const InstallRequest& r, const NodeHooks& hoo
 }
 
 }  // namespace
+
+void install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>& handlers,
+                      Lines& out) {
+  for (const auto& h : handlers) {
+    auto name = adapter_of(h, r.adapter_dir);
+    if (!name) continue;
+    std::string dest = under_root(r.root, r.adapter_dir + "/" + *name);
+    auto source = find_adapter_source(*name);
+    if (!source) {
+      if (!path_exists(dest)) {
+        out.push_back("warning: " + h.name + ": the adapter " + *name +
+                      " was not found beside mkata and is not installed at " + dest +
+                      ": pods of this handler will fail until it is (see docs/install.md)");
+      }
+      continue;
+    }
+    if (*source == dest) continue;
+    auto bytes = read_file(*source);
+    Result<void> ok = bytes ? make_directories(under_root(r.root, r.adapter_dir))
+                            : Result<void>(fail(bytes.error()));
+    if (ok) ok = write_file_atomic(dest, *bytes, 0755);
+    out.push_back(ok ? h.name + ": adapter installed at " + dest
+                     : "warning: " + h.name + ": " + ok.error().message());
+  }
+}
 
 std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines) {
   std::string diff = unified_diff(edit.before, edit.delete_file ? "" : edit.after, edit.path,

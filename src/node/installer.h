@@ -52,6 +52,12 @@ struct NodeHooks {
 /// saying that nothing was changed.
 std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines);
 
+/// Copies the adapters that the handlers run (BinaryName under request.adapter_dir) into that dir
+/// under request.root, mode 0755, from beside mkata or its build tree; a line per adapter is
+/// added to `out` (a warning when no copy is found and none is installed).
+void install_adapters(const InstallRequest& request, const std::vector<RuntimeHandler>& handlers,
+                      std::vector<std::string>& out);
+
 /// The real hooks.
 NodeHooks real_node_hooks();
 

@@ -62,14 +62,14 @@ std::string HttpServer::start() {
                                           : reinterpret_cast<sockaddr_in*>(&storage)->sin_port);
   shared_.listen_fd = fd;
   for (unsigned i = 0; i < std::max(1u, o.threads); ++i) {
-    auto worker = std::make_unique<EventLoop>(shared_);
-    if (std::string err = worker->init(); !err.empty()) {
+    auto loop = std::make_unique<EventLoop>(shared_);
+    if (std::string err = loop->init(); !err.empty()) {
       shutdown();
       return err;
     }
-    workers_.push_back(std::move(worker));
+    loops_.push_back(std::move(loop));
   }
-  for (auto& worker : workers_) threads_.emplace_back([w = worker.get()] { w->run(); });
+  for (auto& loop : loops_) threads_.emplace_back([l = loop.get()] { l->run(); });
   return "";
 }
 
@@ -81,13 +81,13 @@ void HttpServer::shutdown() {
     ::shutdown(shared_.listen_fd, SHUT_RDWR);
   }
   shared_.stopping.store(true);
-  for (auto& worker : workers_) worker->wake();
+  for (auto& loop : loops_) loop->wake();
   for (auto& thread : threads_) thread.join();
   // A job thread may still be returning after posting its response; its captures refer to
   // shared_, so wait until the last one has finished.
   while (shared_.job_threads.load() != 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   threads_.clear();
-  workers_.clear();
+  loops_.clear();
   if (shared_.listen_fd >= 0) ::close(shared_.listen_fd);
   shared_.listen_fd = -1;
 }

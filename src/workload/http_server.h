@@ -41,7 +41,7 @@ struct ServerOptions {
 
 class EventLoop;
 
-/// A running server. Not copyable or movable (the worker threads point at it).
+/// A running server. Not copyable or movable (the event-loop threads point at it).
 class HttpServer {
  public:
   explicit HttpServer(ServerOptions options);
@@ -58,7 +58,7 @@ class HttpServer {
   /// connection and joins the threads. Idempotent; call from one thread (not from a handler).
   void shutdown();
 
-  /// Internal state shared with the worker threads.
+  /// Internal state shared with the event-loop threads.
   struct Shared {
     ServerOptions options;
     int listen_fd = -1;
@@ -71,7 +71,7 @@ class HttpServer {
  private:
   Shared shared_;
   std::uint16_t bound_port_ = 0;
-  std::vector<std::unique_ptr<EventLoop>> workers_;
+  std::vector<std::unique_ptr<EventLoop>> loops_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 };

@@ -411,6 +411,34 @@ TEST(InstallCli, ContainerdNotRunningLeavesTheFileUntouched) {
   EXPECT_FALSE(path_exists(dir / "c.toml.mkata-backup"));
 }
 
+TEST(InstallCli, PreparedOfflineThenVerifiedThroughTheRealBinary) {
+  // The CLI end to end without restarting anything of the host's: --no-restart prepares the file,
+  // our private containerd starts on it, and a second `mkata install` finds nothing to change, so
+  // it does not restart — and still reads the handlers back through CRI.
+  MKATA_REQUIRE_ROOT();
+  MKATA_REQUIRE_PROGRAM("containerd");
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-cli");
+  std::string file = dir / "config.toml";
+  auto r = mkata({"install", "--runtime", "kata,gvisor", "--distro", "containerd", "--config",
+                  file, "--no-restart", "--adapter-dir", dir / "lib"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  PrivateNode node(dir.path(), file, [](const std::string& t) { return t; });
+  ASSERT_TRUE(node.restart());
+  r = mkata({"install", "--runtime", "kata,gvisor", "--distro", "containerd", "--config", file,
+             "--containerd-address", node.address(), "--adapter-dir", dir / "lib"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("no change to " + file + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verified: containerd 1.6"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" loaded kata (io.containerd.kata.v2), gvisor (io.containerd.runc.v2)\n"),
+            std::string::npos)
+      << r.out;
+  r = mkata({"uninstall", "--runtime", "kata,gvisor", "--distro", "containerd", "--config", file,
+             "--no-restart"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(path_exists(file));  // mkata created it, mkata deleted it
+}
+
 TEST(InstallCli, DryRunPrintsTheDiffAndChangesNothing) {
   if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
   test::TempDir dir("mkata-install-dry");
