@@ -62,9 +62,10 @@ Result<int> RealAdapterSystem::run_inheriting(const std::vector<std::string>& ar
   return wait_child(pid, argv[0]);
 }
 
-Result<ProcessResult> RealAdapterSystem::run_captured(const std::vector<std::string>& argv) {
+Result<ProcessResult> RealAdapterSystem::run_captured(const std::vector<std::string>& argv,
+                                                      std::chrono::milliseconds timeout) {
   RunOptions options;
-  options.timeout = std::chrono::seconds(120);
+  options.timeout = timeout;
   return run(argv, options);
 }
 

@@ -15,6 +15,12 @@
 
 namespace mkata::adapters {
 
+/// How long a runtime command that should finish promptly (state, kill, delete) may take.
+inline constexpr std::chrono::milliseconds kCommandTimeout{std::chrono::minutes(2)};
+/// "No timeout" for a command that lasts as long as a container (`runsc wait`): ten years,
+/// which still fits steady_clock arithmetic.
+inline constexpr std::chrono::milliseconds kNoTimeout{std::chrono::hours(24 * 365 * 10)};
+
 class AdapterSystem {
  public:
   virtual ~AdapterSystem() = default;
@@ -24,8 +30,10 @@ class AdapterSystem {
   /// Runs argv with our stdio and every inherited descriptor (container I/O, --preserve-fds)
   /// and waits. Returns the exit code (128 + signal when killed).
   virtual Result<int> run_inheriting(const std::vector<std::string>& argv) = 0;
-  /// Runs argv with stdout/stderr captured (no inherited descriptors) and waits.
-  virtual Result<ProcessResult> run_captured(const std::vector<std::string>& argv) = 0;
+  /// Runs argv with stdout/stderr captured (no inherited descriptors) and waits up to
+  /// `timeout` (then kills it: the result says timed_out).
+  virtual Result<ProcessResult> run_captured(const std::vector<std::string>& argv,
+                                             std::chrono::milliseconds timeout) = 0;
   /// Runs argv with stdin /dev/null and stdout+stderr appended to `output_path`, and waits.
   /// With hide_proc_sys_net, the child first enters a private mount namespace in which
   /// /proc/sys/net is an empty read-only tmpfs. Returns the exit code.
@@ -48,7 +56,8 @@ class RealAdapterSystem final : public AdapterSystem {
  public:
   Error exec(const std::vector<std::string>& argv) override;
   Result<int> run_inheriting(const std::vector<std::string>& argv) override;
-  Result<ProcessResult> run_captured(const std::vector<std::string>& argv) override;
+  Result<ProcessResult> run_captured(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds timeout) override;
   Result<int> run_to_file(const std::vector<std::string>& argv, const std::string& output_path,
                           bool hide_proc_sys_net) override;
   Result<pid_t> fork_waiter(const std::function<int()>& body) override;

@@ -20,8 +20,9 @@ class FakeAdapterSystem final : public AdapterSystem {
     calls.push_back("run-inheriting " + join(argv, " "));
     return inheriting_exit;
   }
-  Result<ProcessResult> run_captured(const std::vector<std::string>& argv) override {
-    calls.push_back("run " + join(argv, " "));
+  Result<ProcessResult> run_captured(const std::vector<std::string>& argv,
+                                     std::chrono::milliseconds timeout) override {
+    calls.push_back((timeout == kNoTimeout ? "run-untimed " : "run ") + join(argv, " "));
     if (captured.empty()) return ProcessResult{0, 0, false, "", ""};
     auto r = captured.front();
     captured.pop_front();

@@ -90,7 +90,8 @@ Result<int> start(const RunscAdapterConfig& config, const RuncCommandLine& line,
 
 Result<int> kill(const RunscAdapterConfig& config, const RuncCommandLine& line,
                  AdapterSystem& system) {
-  auto result = system.run_captured(with_command(runsc_global_argv(config, line), line));
+  auto result =
+      system.run_captured(with_command(runsc_global_argv(config, line), line), kCommandTimeout);
   if (!result) return fail(result.error());
   if (result->ok()) return 0;
   std::string said = trim(result->err.empty() ? result->out : result->err);
@@ -103,7 +104,8 @@ Result<int> kill(const RunscAdapterConfig& config, const RuncCommandLine& line,
     // waiter (and the shim) see it gone.
     auto deleted = system.run_captured(
         with_command(runsc_global_argv(config, line),
-                     RuncCommandLine{{}, "delete", {"--force", line.container_id()}, {}, {}, {}}));
+                     RuncCommandLine{{}, "delete", {"--force", line.container_id()}, {}, {}, {}}),
+        kCommandTimeout);
     if (!deleted || !deleted->ok()) {
       return fail("runsc kill " + line.container_id() + ": " + said +
                   "; forced delete failed too: " +
@@ -166,14 +168,16 @@ int wait_for_container(AdapterSystem& system, const std::vector<std::string>& pr
   // then back off so that a container left in "created" costs little.
   milliseconds interval(20);
   while (true) {
-    auto state = system.run_captured(command("state"));
+    auto state = system.run_captured(command("state"), kCommandTimeout);
     if (!state || !state->ok()) return kVanishedExit;
     std::string status = state_status(state->out);
     if (status != "created" && !status.empty()) break;
     system.sleep_for(interval);
     interval = std::min(interval * 2, milliseconds(500));
   }
-  auto waited = system.run_captured(command("wait"));
+  // `runsc wait` lasts as long as the container: never time it out (a timeout here would report
+  // a running container as exited).
+  auto waited = system.run_captured(command("wait"), kNoTimeout);
   if (!waited || !waited->ok()) return kVanishedExit;
   auto json = nlohmann::json::parse(waited->out, nullptr, false);
   if (json.is_discarded() || !json.is_object() || !json.contains("exitStatus") ||

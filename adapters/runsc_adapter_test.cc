@@ -65,10 +65,10 @@ TEST(RunscAdapter, AppContainerCreatePutsAWaiterInThePidFile) {
                      exited(0, R"({"id":"app1","exitStatus":143})")};
   EXPECT_EQ(system.waiter_body(), 143);
   const std::string waiter = "runsc --root /r/k8s.io --platform=ptrace";
-  EXPECT_EQ(system.calls,
-            (std::vector<std::string>{
-                "run " + waiter + " state app1", "sleep 20", "run " + waiter + " state app1",
-                "sleep 40", "run " + waiter + " state app1", "run " + waiter + " wait app1"}));
+  EXPECT_EQ(system.calls, (std::vector<std::string>{"run " + waiter + " state app1", "sleep 20",
+                                                    "run " + waiter + " state app1", "sleep 40",
+                                                    "run " + waiter + " state app1",
+                                                    "run-untimed " + waiter + " wait app1"}));
 }
 
 TEST(RunscAdapter, FailedAppCreateStartsNoWaiter) {

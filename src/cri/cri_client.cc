@@ -139,6 +139,21 @@ Result<std::map<std::string, std::string>> CriClient::loaded_runtime_handlers() 
   return handlers;
 }
 
+Result<std::map<std::string, LoadedRuntimeHandler>> CriClient::loaded_runtime_handler_details()
+    const {
+  auto st = status(true);
+  if (!st) return fail(st.error());
+  auto config = st->info.find("config");
+  if (config == st->info.end()) {
+    return fail(
+        "CRI Status: the runtime's verbose info has no \"config\" entry "
+        "(is this containerd's CRI plugin?)");
+  }
+  auto handlers = parse_runtime_handler_details(config->second);
+  if (!handlers) return fail(handlers.error().wrap("CRI Status"));
+  return handlers;
+}
+
 Result<std::string> CriClient::run_pod(const PodSpec& pod) const {
   pb::RunPodSandboxRequest request;
   *request.mutable_config() = to_proto(pod);
@@ -288,7 +303,8 @@ Result<std::vector<ImageInfo>> CriClient::list_images() const {
   return images;
 }
 
-Result<std::map<std::string, std::string>> parse_runtime_handlers(const std::string& config_json) {
+Result<std::map<std::string, LoadedRuntimeHandler>> parse_runtime_handler_details(
+    const std::string& config_json) {
   // nlohmann::json throws on type errors: parse without exceptions and check every step.
   auto json = nlohmann::json::parse(config_json, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) {
@@ -302,15 +318,30 @@ Result<std::map<std::string, std::string>> parse_runtime_handlers(const std::str
   if (runtimes == containerd->end() || !runtimes->is_object()) {
     return fail("loaded CRI config: no \"containerd.runtimes\" object");
   }
-  std::map<std::string, std::string> handlers;
+  std::map<std::string, LoadedRuntimeHandler> handlers;
   for (const auto& [name, runtime] : runtimes->items()) {
-    std::string type;
+    LoadedRuntimeHandler handler;
     if (runtime.is_object()) {
-      auto t = runtime.find("runtimeType");
-      if (t != runtime.end() && t->is_string()) type = t->get<std::string>();
+      auto type = runtime.find("runtimeType");
+      if (type != runtime.end() && type->is_string())
+        handler.runtime_type = type->get<std::string>();
+      auto options = runtime.find("options");
+      if (options != runtime.end() && options->is_object()) {
+        for (const auto& [key, value] : options->items()) {
+          handler.options[key] = value.is_string() ? value.get<std::string>() : value.dump();
+        }
+      }
     }
-    handlers[name] = type;
+    handlers[name] = std::move(handler);
   }
+  return handlers;
+}
+
+Result<std::map<std::string, std::string>> parse_runtime_handlers(const std::string& config_json) {
+  auto details = parse_runtime_handler_details(config_json);
+  if (!details) return fail(details.error());
+  std::map<std::string, std::string> handlers;
+  for (const auto& [name, handler] : *details) handlers[name] = handler.runtime_type;
   return handlers;
 }
 

@@ -44,6 +44,8 @@ class CriClient {
   /// The runtime handlers containerd has LOADED (handler → runtime_type), read from the "config"
   /// entry of the verbose Status — the proof that a config edit took effect.
   Result<std::map<std::string, std::string>> loaded_runtime_handlers() const;
+  /// Like loaded_runtime_handlers(), with each handler's options (BinaryName, Root, ...).
+  Result<std::map<std::string, LoadedRuntimeHandler>> loaded_runtime_handler_details() const;
 
   /// RunPodSandbox with pod.runtime_handler; returns the sandbox id.
   Result<std::string> run_pod(const PodSpec& pod) const;
@@ -77,14 +79,18 @@ class CriClient {
   /// ListImages.
   Result<std::vector<ImageInfo>> list_images() const;
 
-  struct Stubs;  ///< the gRPC channel and stubs (defined in the .cc)
-
  private:
+  struct Stubs;  ///< the gRPC channel and stubs (defined in the .cc)
   CriClient(std::shared_ptr<const Stubs> stubs, std::chrono::milliseconds deadline)
       : stubs_(std::move(stubs)), deadline_(deadline) {}
   std::shared_ptr<const Stubs> stubs_;
   std::chrono::milliseconds deadline_;
 };
+
+/// Parses containerd's loaded CRI config (Status verbose info["config"]) into handler → type and
+/// options. Option values that are not strings are kept as their JSON text ("false", "3").
+Result<std::map<std::string, LoadedRuntimeHandler>> parse_runtime_handler_details(
+    const std::string& config_json);
 
 /// Parses containerd's loaded CRI config (the JSON of Status verbose info["config"]) into
 /// handler → runtimeType. Fails on JSON that is not an object with containerd.runtimes.

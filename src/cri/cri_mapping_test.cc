@@ -142,6 +142,17 @@ TEST(CriRuntimeHandlers, ParsesContainerdsLoadedConfig) {
   EXPECT_EQ(handlers->at("odd"), "");
 }
 
+TEST(CriRuntimeHandlers, DetailsKeepTheOptions) {
+  auto handlers = parse_runtime_handler_details(R"({"containerd":{"runtimes":{
+      "gvisor":{"runtimeType":"io.containerd.runc.v2",
+                "options":{"BinaryName":"/x/mkata-runsc-adapter","SystemdCgroup":false}}}}})");
+  ASSERT_TRUE(handlers) << handlers.error().message();
+  const auto& gvisor = handlers->at("gvisor");
+  EXPECT_EQ(gvisor.runtime_type, "io.containerd.runc.v2");
+  EXPECT_EQ(gvisor.options,
+            (StringMap{{"BinaryName", "/x/mkata-runsc-adapter"}, {"SystemdCgroup", "false"}}));
+}
+
 TEST(CriRuntimeHandlers, RejectsWhatIsNotALoadedConfig) {
   EXPECT_EQ(parse_runtime_handlers("{nope").error().message(),
             "loaded CRI config: not a JSON object");

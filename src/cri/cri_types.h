@@ -179,6 +179,12 @@ struct RuntimeStatus {
   }
 };
 
+/// A runtime handler as containerd LOADED it (from the verbose Status "config" JSON).
+struct LoadedRuntimeHandler {
+  std::string runtime_type;  ///< e.g. "io.containerd.runc.v2"
+  StringMap options;         ///< e.g. {"BinaryName": "/x/mkata-runsc-adapter", "Root": "/run/y"}
+};
+
 /// An image known to the runtime (ListImages / ImageStatus).
 struct ImageInfo {
   std::string id;

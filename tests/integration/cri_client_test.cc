@@ -82,6 +82,12 @@ TEST(CriClientIntegration, VersionStatusAndLoadedHandlersFromRealContainerd) {
             (std::map<std::string, std::string>{{"runc", "io.containerd.runc.v2"},
                                                 {"mkata-probe", "io.containerd.runc.v2"}}));
 
+  auto details = client->loaded_runtime_handler_details();
+  ASSERT_TRUE(details) << details.error().message();
+  EXPECT_EQ(details->at("runc").options.at("BinaryName"), "runc");
+  EXPECT_EQ(details->at("runc").options.at("Root"), options.state_dir + "/runc");
+  EXPECT_EQ(details->at("runc").options.at("SystemdCgroup"), "false");
+
   auto images = client->list_images();
   ASSERT_TRUE(images) << images.error().message();
   EXPECT_TRUE(images->empty());
