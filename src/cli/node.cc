@@ -59,12 +59,12 @@ Result<int> node_up(const NodeOptions& options, const std::string& workloads) {
 
 Result<int> node_down(const NodeOptions& options) {
   auto layout = embedded::NodeLayout::of(options);
-  if (!path_exists(options.state_dir)) {
+  auto summary = embedded::teardown_node(layout);
+  if (!summary) return fail(summary.error());
+  if (!summary->was_running) {
     std::printf("no node in %s: nothing to do\n", options.state_dir.c_str());
     return kExitOk;
   }
-  auto summary = embedded::teardown_node(layout);
-  if (!summary) return fail(summary.error());
   std::printf("node down in %s: %d pods removed through CRI\n", options.state_dir.c_str(),
               summary->pods_removed);
   for (const auto& f : summary->forced) std::printf("  cleaned up: %s\n", f.c_str());

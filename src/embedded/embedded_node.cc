@@ -160,7 +160,13 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   }
   NodeLayout layout = NodeLayout::of(o);
   Ledger ledger(layout.ledger);
-  if (ledger.exists() || path_exists(o.state_dir)) {
+  std::error_code ec;
+  if (!ledger.exists() && path_exists(o.state_dir) &&
+      !std::filesystem::is_empty(o.state_dir, ec)) {
+    return fail(context(Error::usage("the directory exists and is not a mkata node (no " +
+                                     layout.ledger + "); choose a new or empty directory")));
+  }
+  if (ledger.exists()) {
     progress.detail("removing what a previous node left behind in " + o.state_dir);
     if (auto r = teardown_node(layout); !r) return fail(context(r.error()));
   }

@@ -190,6 +190,9 @@ std::vector<std::string> host_leftovers(const NodeLayout& layout,
 Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon* daemon) {
   TeardownSummary summary;
   Ledger ledger(given.ledger);
+  // The ledger marks a directory as a node's: without it nothing is touched (a mistyped
+  // --state-dir must never be emptied).
+  if (!ledger.exists()) return summary;
   auto changes = ledger.read();
   if (!changes) return fail(changes.error().wrap("node down " + given.options.state_dir));
   // The names the node really used are in its ledger (`node down` needs only the state dir).
@@ -205,7 +208,7 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
     if (std::find(pod_ids.begin(), pod_ids.end(), id) == pod_ids.end()) pod_ids.push_back(id);
   }
   bool alive = daemon ? daemon->running() : is_node_containerd(plan.containerd_pid, layout);
-  summary.was_running = ledger.exists() || alive || path_exists(layout.options.state_dir);
+  summary.was_running = true;
   Failures failures;
 
   std::optional<ContainerdDaemon> revived;

@@ -40,12 +40,13 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes);
 
 /// What teardown found and did, for `node down` to print.
 struct TeardownSummary {
-  bool was_running = false;      ///< a ledger or a running containerd was found
+  bool was_running = false;      ///< the state dir held a node (a ledger)
   int pods_removed = 0;          ///< through CRI
   std::vector<std::string> forced;  ///< leftovers removed by force ("2 processes", ...)
 };
 
-/// Tears the node down (see above). `daemon`, when given, is the in-process containerd of this
+/// Tears the node down (see above). A directory without a ledger is not a node: nothing is done
+/// and was_running is false. `daemon`, when given, is the in-process containerd of this
 /// node (stopped through it, so it is reaped). Error lists every step that failed:
 /// "node down <state dir>: remove cgroup ...: Device or resource busy; ...".
 Result<TeardownSummary> teardown_node(const NodeLayout& layout, ContainerdDaemon* daemon = nullptr);

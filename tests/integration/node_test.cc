@@ -70,6 +70,22 @@ TEST_F(NodeTest, DownWithNothingRunningSucceedsAndSaysSo) {
   EXPECT_EQ(down.out, "no node in " + options_.state_dir + ": nothing to do\n");
 }
 
+TEST_F(NodeTest, ADirectoryThatIsNotANodeIsNeverTouched) {
+  test::TempDir dir("mkata-node-not-a-node");
+  ASSERT_TRUE(write_file_atomic(dir / "precious", "data"));
+  auto o = options_;
+  o.state_dir = dir.path();
+  auto down = test::run_mkata({"node", "down"}, o);
+  EXPECT_EQ(down.exit_code, 0);
+  EXPECT_EQ(down.out, "no node in " + dir.path() + ": nothing to do\n");
+  auto up = test::run_mkata({"node", "up"}, o);
+  EXPECT_EQ(up.exit_code, 2);
+  EXPECT_EQ(up.err, "mkata: error: node up " + dir.path() +
+                        ": the directory exists and is not a mkata node (no " + dir.path() +
+                        "/ledger.jsonl); choose a new or empty directory\n");
+  EXPECT_EQ(read_file(dir / "precious").value_or(""), "data");
+}
+
 TEST_F(NodeTest, KilledValidateThenNodeDownLeavesNothingBehind) {
   if (!find_executable("runsc")) GTEST_SKIP() << "runsc is not installed";
   std::vector<std::string> argv = {test::mkata_binary(), "validate", "--runtime", "gvisor"};
