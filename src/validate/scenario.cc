@@ -153,27 +153,15 @@ Result<void> verify(const std::string& runtime, const std::vector<PodRun>& runs,
   return {};
 }
 
-RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan& plan,
-                           const ValidateOptions& options, const KernelView& host,
-                           Progress& progress) {
-  const std::string& rt = plan.runtime;
-  RuntimeOutcome out{rt, helloworld_target(rt), plan.handler->handler.name, "passed", "", "", {}, {}, {}};
-  auto t0 = Clock::now();
-  auto workloads = validation_workloads(rt, node.description().images);
-  if (options.adjust_workloads) options.adjust_workloads(workloads);
-  std::vector<PodRun> runs;
-  for (const auto& w : workloads) {
-    PodRun run;
-    run.workload = w;
-    runs.push_back(run);
-  }
-  progress.step(rt + ": deploying " + std::to_string(runs.size()) + " pods (handler " +
-                out.handler + ")");
+// Deploys every workload as its own pod, all at once, and waits until each is ready.
+std::vector<std::string> deploy_all(const embedded::EmbeddedNode& node, const std::string& rt,
+                                    const std::string& handler, const ValidateOptions& options,
+                                    std::vector<PodRun>& runs) {
   std::vector<std::future<Result<void>>> deployed;
   for (auto& run : runs) {
     PodPlacement placement;
     placement.runtime = rt;
-    placement.handler = out.handler;
+    placement.handler = handler;
     placement.node_name = node.description().network_name;
     placement.cgroup_parent = node.description().cgroup_parent;
     placement.uid = random_uid();
@@ -186,6 +174,46 @@ RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan
   for (auto& d : deployed) {
     if (auto r = d.get(); !r) errors.push_back(r.error().message());
   }
+  return errors;
+}
+
+// Stops and removes every pod that was created, all at once.
+std::vector<std::string> remove_all(const embedded::EmbeddedNode& node,
+                                    const std::vector<PodRun>& runs) {
+  std::vector<std::future<Result<void>>> removed;
+  for (const auto& run : runs) {
+    removed.push_back(std::async(std::launch::async, [&node, &run] { return remove_pod(node, run); }));
+  }
+  std::vector<std::string> errors;
+  for (auto& r : removed) {
+    if (auto done = r.get(); !done) errors.push_back(done.error().message());
+  }
+  return errors;
+}
+
+void add_pod_timings(const std::vector<PodRun>& runs, std::vector<PhaseTiming>& timings) {
+  for (const auto& run : runs) {
+    const std::string& w = run.workload.name;
+    timings.push_back({w + "_run_pod_sandbox", run.run_pod_ms});
+    timings.push_back({w + "_create_container", run.create_ms});
+    timings.push_back({w + "_start_container", run.start_ms});
+    timings.push_back({w + "_ready", run.ready_ms});
+  }
+}
+
+RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan& plan,
+                           const ValidateOptions& options, const KernelView& host,
+                           Progress& progress) {
+  const std::string& rt = plan.runtime;
+  RuntimeOutcome out{rt, helloworld_target(rt), plan.handler->handler.name, "passed", "", "", {}, {}, {}};
+  auto t0 = Clock::now();
+  auto workloads = validation_workloads(rt, node.description().images);
+  if (options.adjust_workloads) options.adjust_workloads(workloads);
+  std::vector<PodRun> runs(workloads.size());
+  for (size_t i = 0; i < workloads.size(); ++i) runs[i].workload = workloads[i];
+  progress.step(rt + ": deploying " + std::to_string(runs.size()) + " pods (handler " +
+                out.handler + ")");
+  auto errors = deploy_all(node, rt, out.handler, options, runs);
   out.timings.push_back({"deploy_and_ready", ms_since(t0)});
   if (errors.empty()) {
     progress.detail("ready; checking answers and isolation");
@@ -193,23 +221,11 @@ RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan
     if (auto r = verify(rt, runs, host, out); !r) errors.push_back(r.error().message());
     out.timings.push_back({"verify", ms_since(t1)});
   }
-  progress.detail("removing the pods");
+  progress.detail("removing the pods");  // always, also after a failure or Ctrl-C
   auto t2 = Clock::now();
-  std::vector<std::future<Result<void>>> removed;
-  for (const auto& run : runs) {
-    removed.push_back(std::async(std::launch::async, [&node, &run] { return remove_pod(node, run); }));
-  }
-  for (auto& r : removed) {
-    if (auto done = r.get(); !done) errors.push_back(done.error().message());
-  }
+  for (auto& e : remove_all(node, runs)) errors.push_back(e);
   out.timings.push_back({"teardown", ms_since(t2)});
-  for (const auto& run : runs) {
-    const std::string& w = run.workload.name;
-    out.timings.push_back({w + "_run_pod_sandbox", run.run_pod_ms});
-    out.timings.push_back({w + "_create_container", run.create_ms});
-    out.timings.push_back({w + "_start_container", run.start_ms});
-    out.timings.push_back({w + "_ready", run.ready_ms});
-  }
+  add_pod_timings(runs, out.timings);
   out.timings.push_back({"total", ms_since(t0)});
   if (!errors.empty()) {
     out.status = "failed";
