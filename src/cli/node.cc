@@ -3,7 +3,6 @@
 // `down` removes every pod, stops containerd and undoes every host change in the ledger;
 // `status` shows the handlers, pods and versions.
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
@@ -91,7 +90,9 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
     j["pods"] = nlohmann::json::array();
     if (auto pods = node->cri().list_pods()) {
       for (const auto& p : *pods) {
-        j["pods"].push_back({{"id", p.id}, {"name", p.name}, {"handler", p.runtime_handler},
+        j["pods"].push_back({{"id", p.id},
+                             {"name", p.name},
+                             {"handler", p.runtime_handler},
                              {"state", cri::to_string(p.state)}});
       }
     }
@@ -105,8 +106,10 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
     }
     j["versions"] = versions;
   } else if (embedded::Ledger(embedded::NodeLayout::of(options).ledger).exists()) {
-    j["stale"] = "containerd is not running but the ledger lists host changes; run "
-                 "'mkata node down --state-dir " + options.state_dir + "'";
+    j["stale"] =
+        "containerd is not running but the ledger lists host changes; run "
+        "'mkata node down --state-dir " +
+        options.state_dir + "'";
   }
   if (json_output) {
     std::printf("%s\n", j.dump(2).c_str());
@@ -145,9 +148,9 @@ Result<int> node_command(const CommandArgs& args) {
   std::string workloads;
   bool json_output = false;
   parser.positionals(&positionals, "up|down|status");
-  parser.option("state-dir", &options.state_dir, "DIR",
-                std::string("where the node keeps everything (default ") +
-                    embedded::kDefaultStateDir + ")");
+  parser.option(
+      "state-dir", &options.state_dir, "DIR",
+      std::string("where the node keeps everything (default ") + embedded::kDefaultStateDir + ")");
   parser.option("network", &options.network_name, "NAME", "CNI network name (default mkata)");
   parser.option("bridge", &options.bridge, "NAME", "bridge interface (default mkata0)");
   parser.option("subnet", &options.subnet, "CIDR",
@@ -165,8 +168,7 @@ Result<int> node_command(const CommandArgs& args) {
   if (action == "up") return node_up(options, workloads);
   if (action == "down") return node_down(options);
   if (action == "status") return node_status(options, json_output);
-  return fail(usage_error("node", "invalid action '" + action +
-                                      "' (accepted: up, down, status)"));
+  return fail(usage_error("node", "invalid action '" + action + "' (accepted: up, down, status)"));
 }
 
 }  // namespace mkata::cli

@@ -57,18 +57,20 @@ Result<int> validate_command(const CommandArgs& args) {
   if (!go) return fail(go.error());
   if (!*go) return kExitOk;
   if (target == "kube") {
-    return fail(usage_error("validate", "--target kube is on the roadmap, not implemented yet "
-                                        "(accepted today: embedded)"));
+    return fail(usage_error("validate",
+                            "--target kube is on the roadmap, not implemented yet "
+                            "(accepted today: embedded)"));
   }
   char* end = nullptr;
   long seconds = std::strtol(timeout.c_str(), &end, 10);
   if (timeout.empty() || *end != '\0' || seconds < 1 || seconds > 3600) {
-    return fail(usage_error("validate", "invalid value '" + timeout +
-                                            "' for --timeout (accepted: 1 to 3600 seconds)"));
+    return fail(usage_error(
+        "validate", "invalid value '" + timeout + "' for --timeout (accepted: 1 to 3600 seconds)"));
   }
   options.ready_timeout = std::chrono::seconds(seconds);
   options.workload_dir = workloads;
-  if (auto r = options.node.validate(); !r) return fail(usage_error("validate", r.error().message()));
+  if (auto r = options.node.validate(); !r)
+    return fail(usage_error("validate", r.error().message()));
 
   Progress progress;
   auto record = validate::run_validation(options, progress);
@@ -89,7 +91,8 @@ Result<int> validate_command(const CommandArgs& args) {
                     if (t.phase == "total") return std::to_string(t.ms) + " ms";
                   }
                   return std::string("?");
-                }().c_str());
+                }()
+                    .c_str());
     if (!record->error.empty()) std::printf("error: %s\n", record->error.c_str());
   }
   if (interrupted()) return kExitInterrupted;

@@ -19,8 +19,8 @@
 namespace mkata::embedded {
 namespace {
 
-using std::chrono::milliseconds;
 using nlohmann::json;
+using std::chrono::milliseconds;
 
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
@@ -88,11 +88,16 @@ std::optional<std::string> NodeDescription::handler_for(const std::string& runti
 std::string encode_node_description(const NodeDescription& n) {
   json handlers = json::array();
   for (const auto& h : n.handlers) handlers.push_back(handler_json(h));
-  json j = {{"state_dir", n.state_dir},       {"address", n.address},
-            {"containerd_pid", n.containerd_pid}, {"network", n.network_name},
-            {"bridge", n.bridge},             {"subnet", n.subnet},
-            {"cgroup_parent", n.cgroup_parent}, {"started", n.started_utc},
-            {"sandbox_image", n.sandbox_image}, {"images", n.images},
+  json j = {{"state_dir", n.state_dir},
+            {"address", n.address},
+            {"containerd_pid", n.containerd_pid},
+            {"network", n.network_name},
+            {"bridge", n.bridge},
+            {"subnet", n.subnet},
+            {"cgroup_parent", n.cgroup_parent},
+            {"started", n.started_utc},
+            {"sandbox_image", n.sandbox_image},
+            {"images", n.images},
             {"handlers", handlers}};
   return j.dump(2) + "\n";
 }
@@ -116,7 +121,8 @@ Result<NodeDescription> decode_node_description(const std::string& text) {
       nh.runtime = h.at("runtime").get<std::string>();
       nh.handler.name = h.at("handler").get<std::string>();
       nh.handler.runtime_type = h.at("runtime_type").get<std::string>();
-      if (auto b = h.value("binary", ""); !b.empty()) nh.handler.options.push_back({"BinaryName", b});
+      if (auto b = h.value("binary", ""); !b.empty())
+        nh.handler.options.push_back({"BinaryName", b});
       if (auto r = h.value("root", ""); !r.empty()) nh.handler.options.push_back({"Root", r});
       n.handlers.push_back(std::move(nh));
     }
@@ -138,9 +144,9 @@ Result<EmbeddedNode> EmbeddedNode::attach(const NodeOptions& options) {
   auto layout = NodeLayout::of(options);
   auto text = read_file(layout.node_file);
   if (!text || !running(options)) {
-    return fail(Error("no node is running in " + options.state_dir)
-                    .with_hint("start one with 'mkata node up --state-dir " + options.state_dir +
-                               "'"));
+    return fail(
+        Error("no node is running in " + options.state_dir)
+            .with_hint("start one with 'mkata node up --state-dir " + options.state_dir + "'"));
   }
   auto node = decode_node_description(*text);
   if (!node) return fail(node.error());
@@ -161,8 +167,7 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   NodeLayout layout = NodeLayout::of(o);
   Ledger ledger(layout.ledger);
   std::error_code ec;
-  if (!ledger.exists() && path_exists(o.state_dir) &&
-      !std::filesystem::is_empty(o.state_dir, ec)) {
+  if (!ledger.exists() && path_exists(o.state_dir) && !std::filesystem::is_empty(o.state_dir, ec)) {
     return fail(context(Error::usage("the directory exists and is not a mkata node (no " +
                                      layout.ledger + "); choose a new or empty directory")));
   }
@@ -176,8 +181,8 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
        p.has_relative_path() && !path_exists(p.string()); p = p.parent_path()) {
     new_parents.push_back(p.string());
   }
-  for (const auto& dir : {layout.cni_conf_dir, layout.cni_ipam_dir, layout.runtimes_dir,
-                          layout.images_dir}) {
+  for (const auto& dir :
+       {layout.cni_conf_dir, layout.cni_ipam_dir, layout.runtimes_dir, layout.images_dir}) {
     if (auto r = make_directories(dir); !r) return fail(context(r.error()));
   }
   std::optional<ContainerdDaemon> daemon;
@@ -217,9 +222,8 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   import.address = layout.containerd.address;
   std::vector<std::future<Result<std::vector<image::ImportedImage>>>> imports;
   for (const auto& built : *images) {
-    imports.push_back(std::async(std::launch::async, [import, built] {
-      return image::import_images(import, {built});
-    }));
+    imports.push_back(std::async(
+        std::launch::async, [import, built] { return image::import_images(import, {built}); }));
   }
   std::optional<Error> import_error;
   for (auto& i : imports) {

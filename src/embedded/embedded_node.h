@@ -91,8 +91,10 @@ class EmbeddedNode {
  private:
   EmbeddedNode(NodeLayout layout, NodeDescription description, cri::CriClient client,
                std::optional<ContainerdDaemon> daemon)
-      : layout_(std::move(layout)), description_(std::move(description)),
-        cri_(std::move(client)), daemon_(std::move(daemon)) {}
+      : layout_(std::move(layout)),
+        description_(std::move(description)),
+        cri_(std::move(client)),
+        daemon_(std::move(daemon)) {}
   NodeLayout layout_;
   NodeDescription description_;
   std::optional<cri::CriClient> cri_;

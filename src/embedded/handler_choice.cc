@@ -80,14 +80,13 @@ Result<NodeHandler> handler_for_runtime(const std::string& runtime, const host::
     return NodeHandler{runtime, h};
   }
   if (runtime == "kata") return NodeHandler{runtime, node::kata_handler()};
-  return fail(Error::usage("unknown runtime '" + runtime +
-                           "' (accepted: runc, crun, gvisor, kata)"));
+  return fail(
+      Error::usage("unknown runtime '" + runtime + "' (accepted: runc, crun, gvisor, kata)"));
 }
 
-std::vector<NodeHandler> choose_handlers(const host::HostFacts& facts,
-                                         const std::map<std::string, host::RuntimeVerdict>& verdicts,
-                                         const NodeLayout& layout,
-                                         std::map<std::string, std::string>* unavailable) {
+std::vector<NodeHandler> choose_handlers(
+    const host::HostFacts& facts, const std::map<std::string, host::RuntimeVerdict>& verdicts,
+    const NodeLayout& layout, std::map<std::string, std::string>* unavailable) {
   std::vector<NodeHandler> handlers;
   for (const char* runtime : host::kRuntimeNames) {
     auto v = verdicts.find(runtime);

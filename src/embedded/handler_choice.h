@@ -30,9 +30,8 @@ Result<NodeHandler> handler_for_runtime(const std::string& runtime, const host::
 
 /// The handlers for every usable runtime (in kRuntimeNames order). A runtime whose handler
 /// cannot be built is left out and its error put into `unavailable` (runtime → reason).
-std::vector<NodeHandler> choose_handlers(const host::HostFacts& facts,
-                                         const std::map<std::string, host::RuntimeVerdict>& verdicts,
-                                         const NodeLayout& layout,
-                                         std::map<std::string, std::string>* unavailable);
+std::vector<NodeHandler> choose_handlers(
+    const host::HostFacts& facts, const std::map<std::string, host::RuntimeVerdict>& verdicts,
+    const NodeLayout& layout, std::map<std::string, std::string>* unavailable);
 
 }  // namespace mkata::embedded

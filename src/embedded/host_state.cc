@@ -188,7 +188,8 @@ Result<void> remove_cgroups(const std::string& parent) {
       // A cgroup whose last task just exited can be EBUSY for a moment.
       for (int attempt = 0; attempt < 50; ++attempt) {
         if (rmdir(d.c_str()) == 0 || errno == ENOENT) break;
-        if (errno != EBUSY || attempt == 49) return fail(Error::from_errno("remove cgroup " + d, errno));
+        if (errno != EBUSY || attempt == 49)
+          return fail(Error::from_errno("remove cgroup " + d, errno));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
     }

@@ -38,8 +38,8 @@ TEST(HostState, ListsMountsUnderADirectory) {
 
 TEST(HostState, CniCacheEntriesOfOneNetworkOnly) {
   test::TempDir dir("mkata-cni-cache");
-  for (const char* name : {"mk-node0-aaa-eth0", "mk-node0-bbb-eth0", "mk-node01-ccc-eth0",
-                           "other-ddd-eth0"}) {
+  for (const char* name :
+       {"mk-node0-aaa-eth0", "mk-node0-bbb-eth0", "mk-node01-ccc-eth0", "other-ddd-eth0"}) {
     ASSERT_TRUE(write_file_atomic(dir / name, "{}"));
   }
   EXPECT_EQ(cni_cache_entries("mk-node0", dir.path()).size(), 2u);

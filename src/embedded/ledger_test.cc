@@ -28,8 +28,7 @@ TEST(Ledger, RecordsAndReadsInOrder) {
 }
 
 TEST(Ledger, SkipsATornLastLine) {
-  std::string text = encode_change({kChangePod, "abc", "", "", 0}) + "\n" +
-                     R"({"kind":"pod","na)";
+  std::string text = encode_change({kChangePod, "abc", "", "", 0}) + "\n" + R"({"kind":"pod","na)";
   auto changes = parse_ledger(text);
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].name, "abc");

@@ -21,12 +21,18 @@ TEST(NatCleanup, FindsOurRulesAndChainsOnly) {
       ":PREROUTING ACCEPT [0:0]\n"
       ":POSTROUTING ACCEPT [0:0]\n"
       ":CNI-HOSTPORT-DNAT - [0:0]\n"
-      ":" + ours + " - [0:0]\n"
+      ":" +
+      ours +
+      " - [0:0]\n"
       ":CNI-DN-deadbeef - [0:0]\n"
       ":CNI-othersxyz - [0:0]\n"
       "-A POSTROUTING -s 100.64.14.2/32 -m comment --comment \"name: \\\"mk-node0\\\" id: "
-      "\\\"pod1\\\"\" -j " + ours + "\n"
-      "-A " + ours + " -d 100.64.14.0/24 -j ACCEPT\n"
+      "\\\"pod1\\\"\" -j " +
+      ours +
+      "\n"
+      "-A " +
+      ours +
+      " -d 100.64.14.0/24 -j ACCEPT\n"
       "-A CNI-HOSTPORT-DNAT -p tcp -m comment --comment \"dnat name: \\\"mk-node0\\\" id: "
       "\\\"pod9\\\"\" -j CNI-DN-deadbeef\n"
       "-A CNI-DN-deadbeef -p tcp -j DNAT --to-destination 100.64.14.9:80\n"
@@ -48,8 +54,8 @@ TEST(NatCleanup, FindsOurRulesAndChainsOnly) {
 }
 
 TEST(NatCleanup, NothingOfOursMeansNoScript) {
-  EXPECT_EQ(nat_restore_script(find_nat_leftovers("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
-                                                  "mk-node0", {"a"})),
+  EXPECT_EQ(nat_restore_script(
+                find_nat_leftovers("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n", "mk-node0", {"a"})),
             "");
 }
 

@@ -24,15 +24,15 @@ bool valid_subnet(const std::string& subnet) {
   if (prefix < 16 || prefix > 29 || inet_pton(AF_INET, parts[0].c_str(), &addr) != 1) return false;
   uint32_t ip = ntohl(addr.s_addr);
   uint32_t mask = ~uint32_t{0} << (32 - prefix);
-  if ((ip & ~mask) != 0) return false;             // host bits set: not a network address
-  return (ip & 0xFFC00000u) == 0x64400000u;        // 100.64.0.0/10
+  if ((ip & ~mask) != 0) return false;       // host bits set: not a network address
+  return (ip & 0xFFC00000u) == 0x64400000u;  // 100.64.0.0/10
 }
 
 bool valid_chars(const std::string& text, const char* extra) {
   if (text.empty()) return false;
   for (char c : text) {
-    bool ok = std::islower(static_cast<unsigned char>(c)) ||
-              std::isdigit(static_cast<unsigned char>(c));
+    bool ok =
+        std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
     for (const char* e = extra; *e && !ok; ++e) ok = c == *e;
     if (!ok) return false;
   }

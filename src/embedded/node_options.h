@@ -35,16 +35,16 @@ struct NodeOptions {
 /// Every path of a node, derived from its options (no I/O).
 struct NodeLayout {
   NodeOptions options;
-  ContainerdPaths containerd;   ///< containerd's own paths (root, state, sockets, config, log)
-  std::string ledger;           ///< <state>/ledger.jsonl: every host change, appended as made
-  std::string node_file;        ///< <state>/node.json: what `node up` set up (handlers, images)
-  std::string cni_conf_dir;     ///< <state>/cni/net.d (the one conflist)
-  std::string cni_ipam_dir;     ///< <state>/cni/ipam (host-local's dataDir)
-  std::string runtimes_dir;     ///< <state>/runtimes/<handler> (runc/crun/runsc --root)
-  std::string images_dir;       ///< <state>/images (the OCI archives imported at up)
-  std::string lock_file;        ///< <state>/node.lock (one up/down at a time)
-  std::string cgroup_parent;    ///< "/<network_name>" — pods' cgroup parent in every hierarchy
-  std::string cri_state;        ///< containerd's CRI plugin state (sandboxes, netns mounts)
+  ContainerdPaths containerd;  ///< containerd's own paths (root, state, sockets, config, log)
+  std::string ledger;          ///< <state>/ledger.jsonl: every host change, appended as made
+  std::string node_file;       ///< <state>/node.json: what `node up` set up (handlers, images)
+  std::string cni_conf_dir;    ///< <state>/cni/net.d (the one conflist)
+  std::string cni_ipam_dir;    ///< <state>/cni/ipam (host-local's dataDir)
+  std::string runtimes_dir;    ///< <state>/runtimes/<handler> (runc/crun/runsc --root)
+  std::string images_dir;      ///< <state>/images (the OCI archives imported at up)
+  std::string lock_file;       ///< <state>/node.lock (one up/down at a time)
+  std::string cgroup_parent;   ///< "/<network_name>" — pods' cgroup parent in every hierarchy
+  std::string cri_state;       ///< containerd's CRI plugin state (sandboxes, netns mounts)
 
   static NodeLayout of(const NodeOptions& options);
   /// The --root of a handler's OCI runtime (the shim appends the namespace, "k8s.io").

@@ -16,8 +16,8 @@ TEST(NodeOptions, SubnetMustBeInsideSharedAddressSpace) {
     o.subnet = bad;
     auto r = o.validate();
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().message(), "invalid subnet '" + bad +
-                                       "' (accepted: an IPv4 /16 to /29 inside 100.64.0.0/10)");
+    EXPECT_EQ(r.error().message(),
+              "invalid subnet '" + bad + "' (accepted: an IPv4 /16 to /29 inside 100.64.0.0/10)");
     EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
   }
 }

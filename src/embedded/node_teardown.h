@@ -40,8 +40,8 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes);
 
 /// What teardown found and did, for `node down` to print.
 struct TeardownSummary {
-  bool was_running = false;      ///< the state dir held a node (a ledger)
-  int pods_removed = 0;          ///< through CRI
+  bool was_running = false;         ///< the state dir held a node (a ledger)
+  int pods_removed = 0;             ///< through CRI
   std::vector<std::string> forced;  ///< leftovers removed by force ("2 processes", ...)
 };
 

@@ -13,7 +13,11 @@ ValidationRecord sample() {
   r.host_info = R"({"kernel_release":"6.18.44","boot_id":"b1"})";
   r.versions = {{"containerd", "1.6.20"}, {"runc", "1.1.5"}};
   r.check = {{"kata", false, {"no /dev/vhost-vsock"}}};
-  RuntimeOutcome runc{"runc", "runc Containers", "runc", "passed", "",
+  RuntimeOutcome runc{"runc",
+                      "runc Containers",
+                      "runc",
+                      "passed",
+                      "",
                       R"({"kernel_release":"6.18.44","boot_id":"b1"})",
                       {{"boot_id", "b1", "b1", "must equal the host", true}},
                       {{"helloworld", "Hello World: runc Containers!\n"}},

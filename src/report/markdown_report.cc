@@ -46,8 +46,8 @@ std::string runtime_section(const RuntimeOutcome& r) {
   if (!r.evidence.empty()) {
     md += "\n| field | pod | host | rule | ok |\n|---|---|---|---|---|\n";
     for (const auto& e : r.evidence) {
-      md += "| " + e.field + " | " + cell(e.pod) + " | " + cell(e.host) + " | " + e.rule +
-            " | " + (e.ok ? "yes" : "**no**") + " |\n";
+      md += "| " + e.field + " | " + cell(e.pod) + " | " + cell(e.host) + " | " + e.rule + " | " +
+            (e.ok ? "yes" : "**no**") + " |\n";
     }
   }
   if (!r.timings.empty()) {
@@ -76,8 +76,9 @@ std::string render_markdown(const ValidationRecord& record) {
     md += "| " + c.runtime + " | " + (c.usable ? "yes" : "no") + " | " +
           cell(join(c.reasons, "; ")) + " |\n";
   }
-  md += "\n## Summary\n\n| runtime | result | reason | ready (helloworld / autoscale) | total |\n"
-        "|---|---|---|---|---:|\n";
+  md +=
+      "\n## Summary\n\n| runtime | result | reason | ready (helloworld / autoscale) | total |\n"
+      "|---|---|---|---|---:|\n";
   for (const auto& r : record.runtimes) {
     md += "| " + r.name + " | " + verdict(r.status) + " | " + cell(r.reason) + " | " +
           ms_of(r.timings, "helloworld_ready") + " / " + ms_of(r.timings, "autoscale_ready") +

@@ -10,8 +10,12 @@ TEST(MarkdownReport, ShowsVersionsCheckSummaryAndEvidence) {
   r.started_utc = "2026-11-27T23:50:01Z";
   r.versions = {{"containerd", "1.6.20"}};
   r.check = {{"kata", false, {"no /dev/kvm", "no vhost_vsock"}}};
-  r.runtimes = {{"gvisor", "gVisor Containers", "gvisor", "failed",
-                 "pod is not sandboxed: it shows the host's kernel (boot_id b1)", "{}",
+  r.runtimes = {{"gvisor",
+                 "gVisor Containers",
+                 "gvisor",
+                 "failed",
+                 "pod is not sandboxed: it shows the host's kernel (boot_id b1)",
+                 "{}",
                  {{"boot_id", "b1", "b1", "must differ from the host", false}},
                  {{"helloworld", "a|b\n"}},
                  {{"helloworld_ready", 1001}, {"total", 2000}}}};

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <nlohmann/json.hpp>
 
 #include "core/files.h"
@@ -40,8 +39,10 @@ Result<KernelView> parse_info(const std::string& text) {
   }
   if (!j.is_object()) return fail("parse /info: not a JSON object");
   KernelView v;
-  if (auto r = read_string(j, "kernel_release", &v.kernel_release, true); !r) return fail(r.error());
-  if (auto r = read_string(j, "kernel_version", &v.kernel_version, true); !r) return fail(r.error());
+  if (auto r = read_string(j, "kernel_release", &v.kernel_release, true); !r)
+    return fail(r.error());
+  if (auto r = read_string(j, "kernel_version", &v.kernel_version, true); !r)
+    return fail(r.error());
   if (auto r = read_string(j, "hostname", &v.hostname, false); !r) return fail(r.error());
   if (!j.contains("boot_id")) return fail("parse /info: field 'boot_id' is missing");
   if (j["boot_id"].is_string()) {
@@ -90,8 +91,8 @@ Result<Isolation> expected_isolation(const std::string& runtime) {
   if (runtime == "runc" || runtime == "crun") return Isolation::kSharedKernel;
   if (runtime == "gvisor") return Isolation::kSandbox;
   if (runtime == "kata") return Isolation::kVirtualMachine;
-  return fail(Error::usage("unknown runtime '" + runtime +
-                           "' (accepted: runc, crun, gvisor, kata)"));
+  return fail(
+      Error::usage("unknown runtime '" + runtime + "' (accepted: runc, crun, gvisor, kata)"));
 }
 
 IsolationVerdict judge_isolation(Isolation isolation, const KernelView& pod,
@@ -102,19 +103,18 @@ IsolationVerdict judge_isolation(Isolation isolation, const KernelView& pod,
   bool same_version = pod.kernel_version == host.kernel_version;
   bool same_boot = pod.boot_id && host.boot_id && *pod.boot_id == *host.boot_id;
   if (isolation == Isolation::kSharedKernel) {
-    cmp.push_back({"kernel_release", pod.kernel_release, host.kernel_release,
-                   "must equal the host", same_release});
-    cmp.push_back({"boot_id", show(pod.boot_id), show(host.boot_id), "must equal the host",
-                   same_boot});
+    cmp.push_back({"kernel_release", pod.kernel_release, host.kernel_release, "must equal the host",
+                   same_release});
+    cmp.push_back(
+        {"boot_id", show(pod.boot_id), show(host.boot_id), "must equal the host", same_boot});
     verdict.ok = same_release && same_boot;
     if (!verdict.ok) {
-      verdict.reason = "pod does not share the host kernel: " +
-                       std::string(!same_release ? "kernel_release '" + pod.kernel_release +
-                                                       "' differs from the host's '" +
-                                                       host.kernel_release + "'"
-                                                 : "boot_id " + show(pod.boot_id) +
-                                                       " differs from the host's " +
-                                                       show(host.boot_id));
+      verdict.reason =
+          "pod does not share the host kernel: " +
+          std::string(!same_release ? "kernel_release '" + pod.kernel_release +
+                                          "' differs from the host's '" + host.kernel_release + "'"
+                                    : "boot_id " + show(pod.boot_id) + " differs from the host's " +
+                                          show(host.boot_id));
     }
     return verdict;
   }
@@ -125,8 +125,8 @@ IsolationVerdict judge_isolation(Isolation isolation, const KernelView& pod,
   cmp.push_back({"kernel_version", pod.kernel_version, host.kernel_version,
                  "must differ from the host (or kernel_release must)",
                  !(same_release && same_version)});
-  cmp.push_back({"boot_id", show(pod.boot_id), show(host.boot_id), "must differ from the host",
-                 !same_boot});
+  cmp.push_back(
+      {"boot_id", show(pod.boot_id), show(host.boot_id), "must differ from the host", !same_boot});
   if (shows_host_kernel) {
     verdict.reason = "pod is not sandboxed: it shows the host's kernel (" +
                      (same_boot ? "boot_id " + show(pod.boot_id)

@@ -36,9 +36,9 @@ Result<KernelView> host_kernel_view();
 
 /// How a runtime must isolate a pod.
 enum class Isolation {
-  kSharedKernel,  ///< runc, crun
-  kSandbox,       ///< gvisor: a user-space kernel
-  kVirtualMachine ///< kata
+  kSharedKernel,   ///< runc, crun
+  kSandbox,        ///< gvisor: a user-space kernel
+  kVirtualMachine  ///< kata
 };
 
 /// The isolation a runtime promises; error for an unknown runtime name.

@@ -22,8 +22,8 @@ std::optional<Error> exited_early(const cri::CriClient& client, const PodRun& ru
                ErrorKind::kCheckFailed);
 }
 
-Result<void> wait_ready(const cri::CriClient& client, Clock::time_point t0,
-                        milliseconds timeout, PodRun& run) {
+Result<void> wait_ready(const cri::CriClient& client, Clock::time_point t0, milliseconds timeout,
+                        PodRun& run) {
   int port = run.workload.ready_port ? run.workload.ready_port : run.workload.port;
   std::string url = "http://" + run.ip + ":" + std::to_string(port) + run.workload.ready_path;
   std::string last = "no answer yet";
@@ -31,8 +31,8 @@ Result<void> wait_ready(const cri::CriClient& client, Clock::time_point t0,
   auto next_status_check = Clock::now() + milliseconds(250);
   while (true) {
     if (interrupted()) {
-      return fail(Error("interrupted while waiting for " + run.workload.name,
-                        ErrorKind::kInterrupted));
+      return fail(
+          Error("interrupted while waiting for " + run.workload.name, ErrorKind::kInterrupted));
     }
     auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) break;
@@ -93,8 +93,10 @@ Result<void> deploy_pod(const embedded::EmbeddedNode& node, const PodPlacement& 
 Result<void> remove_pod(const embedded::EmbeddedNode& node, const PodRun& run) {
   if (run.pod_id.empty()) return {};
   auto slow = node.cri().with_deadline(milliseconds(60000));
-  if (auto r = slow.stop_pod(run.pod_id); !r) return fail(r.error().wrap("remove " + run.workload.name));
-  if (auto r = slow.remove_pod(run.pod_id); !r) return fail(r.error().wrap("remove " + run.workload.name));
+  if (auto r = slow.stop_pod(run.pod_id); !r)
+    return fail(r.error().wrap("remove " + run.workload.name));
+  if (auto r = slow.remove_pod(run.pod_id); !r)
+    return fail(r.error().wrap("remove " + run.workload.name));
   return {};
 }
 

@@ -16,11 +16,11 @@ namespace mkata::validate {
 /// A deployed (or partly deployed) pod and what each step took.
 struct PodRun {
   WorkloadSpec workload;
-  std::string pod_id;        ///< set as soon as RunPodSandbox returned (teardown needs it)
+  std::string pod_id;  ///< set as soon as RunPodSandbox returned (teardown needs it)
   std::string container_id;
   std::string ip;
   long long run_pod_ms = 0, create_ms = 0, start_ms = 0;
-  long long ready_ms = 0;    ///< from the RunPodSandbox call to the first HTTP 200 on /healthz
+  long long ready_ms = 0;  ///< from the RunPodSandbox call to the first HTTP 200 on /healthz
 };
 
 /// Deploys `run.workload` and waits until it is ready. Errors:

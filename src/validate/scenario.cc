@@ -23,9 +23,9 @@ namespace mkata::validate {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
 using report::PhaseTiming;
 using report::RuntimeOutcome;
+using std::chrono::milliseconds;
 
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
@@ -52,15 +52,14 @@ struct RuntimePlan {
   std::optional<embedded::NodeHandler> handler;
 };
 
-std::vector<RuntimePlan> plan_runtimes(const ValidateOptions& options,
-                                       const host::HostFacts& facts,
+std::vector<RuntimePlan> plan_runtimes(const ValidateOptions& options, const host::HostFacts& facts,
                                        const std::map<std::string, host::RuntimeVerdict>& verdicts,
                                        const embedded::NodeLayout& layout) {
   std::vector<RuntimePlan> plans;
   for (const char* name : host::kRuntimeNames) {
     std::string rt = name;
-    bool requested = std::find(options.runtimes.begin(), options.runtimes.end(), rt) !=
-                     options.runtimes.end();
+    bool requested =
+        std::find(options.runtimes.begin(), options.runtimes.end(), rt) != options.runtimes.end();
     if (!options.runtimes.empty() && !requested) continue;
     RuntimePlan p;
     p.runtime = rt;
@@ -116,7 +115,8 @@ Result<std::string> get_body(const PodRun& run, const std::string& path) {
   auto r = http_get(url, milliseconds(10000));
   if (!r) return fail(Error(r.error().message(), ErrorKind::kCheckFailed));
   if (r->status != 200) {
-    return fail(Error("GET " + url + ": HTTP " + std::to_string(r->status), ErrorKind::kCheckFailed));
+    return fail(
+        Error("GET " + url + ": HTTP " + std::to_string(r->status), ErrorKind::kCheckFailed));
   }
   return r->body;
 }
@@ -140,7 +140,9 @@ Result<void> verify(const std::string& runtime, const std::vector<PodRun>& runs,
     auto info = get_body(run, "/info");
     if (!info) return fail(info.error());
     auto view = parse_info(*info);
-    if (!view) return fail(Error(run.workload.name + ": " + view.error().message(), ErrorKind::kCheckFailed));
+    if (!view)
+      return fail(
+          Error(run.workload.name + ": " + view.error().message(), ErrorKind::kCheckFailed));
     auto verdict = judge_isolation(*isolation, *view, host);
     if (out.pod_info.empty()) {
       out.pod_info = *info;
@@ -182,7 +184,8 @@ std::vector<std::string> remove_all(const embedded::EmbeddedNode& node,
                                     const std::vector<PodRun>& runs) {
   std::vector<std::future<Result<void>>> removed;
   for (const auto& run : runs) {
-    removed.push_back(std::async(std::launch::async, [&node, &run] { return remove_pod(node, run); }));
+    removed.push_back(
+        std::async(std::launch::async, [&node, &run] { return remove_pod(node, run); }));
   }
   std::vector<std::string> errors;
   for (auto& r : removed) {
@@ -205,7 +208,8 @@ RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan
                            const ValidateOptions& options, const KernelView& host,
                            Progress& progress) {
   const std::string& rt = plan.runtime;
-  RuntimeOutcome out{rt, helloworld_target(rt), plan.handler->handler.name, "passed", "", "", {}, {}, {}};
+  RuntimeOutcome out{
+      rt, helloworld_target(rt), plan.handler->handler.name, "passed", "", "", {}, {}, {}};
   auto t0 = Clock::now();
   auto workloads = validation_workloads(rt, node.description().images);
   if (options.adjust_workloads) options.adjust_workloads(workloads);
@@ -250,7 +254,8 @@ std::vector<report::ComponentVersion> versions(const host::HostFacts& facts,
   v.push_back({"os", os});
   v.push_back({"kernel", std::string(u.release) + " " + u.version});
   v.push_back({"mkata", MKATA_VERSION});
-  v.push_back({"containerd", containerd.empty() ? facts.tools.get("containerd").version : containerd});
+  v.push_back(
+      {"containerd", containerd.empty() ? facts.tools.get("containerd").version : containerd});
   for (const char* tool : {"runc", "crun", "runsc", "containerd-shim-kata-v2", "kata-runtime"}) {
     const auto& t = facts.tools.get(tool);
     v.push_back({tool, t.installed() ? t.version : "not installed"});
@@ -330,15 +335,21 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
   }
   for (auto& p : plans) {
     if (!p.run) {
-      record.runtimes.push_back({p.runtime, helloworld_target(p.runtime), "", p.status, p.reason,
-                                 "", {}, {}, {}});
+      record.runtimes.push_back(
+          {p.runtime, helloworld_target(p.runtime), "", p.status, p.reason, "", {}, {}, {}});
       continue;
     }
     if (interrupted()) break;
     auto handler = node->description().handler_for(p.runtime);
     if (!handler) {
-      record.runtimes.push_back({p.runtime, helloworld_target(p.runtime), "", "failed",
-                                 "the running node has no handler for " + p.runtime, "", {}, {},
+      record.runtimes.push_back({p.runtime,
+                                 helloworld_target(p.runtime),
+                                 "",
+                                 "failed",
+                                 "the running node has no handler for " + p.runtime,
+                                 "",
+                                 {},
+                                 {},
                                  {}});
       continue;
     }

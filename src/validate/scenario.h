@@ -29,7 +29,7 @@ struct ValidateOptions {
   std::vector<std::string> runtimes;  ///< requested by name; empty = all four, none required
   bool keep = false;                  ///< leave a node this run started running
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox
-  std::string workload_dir;           ///< workload binaries ("" = the image module's lookup)
+  std::string workload_dir;  ///< workload binaries ("" = the image module's lookup)
 
   // Test seams (not on the command line):
   /// Replaces the handler of a runtime (which then counts as usable), e.g. a "gvisor" handler

@@ -11,10 +11,16 @@ std::vector<WorkloadSpec> validation_workloads(const std::string& runtime,
     auto it = images.find(name);
     return it == images.end() ? std::string() : it->second;
   };
-  WorkloadSpec hello{"helloworld", image("helloworld"),
-                     {{"TARGET", helloworld_target(runtime)}}, {}, 8080, "/healthz", 0, "/"};
-  WorkloadSpec autoscale{"autoscale", image("autoscale"), {}, {}, 8080, "/healthz", 0,
-                         kAutoscaleQuery};
+  WorkloadSpec hello{"helloworld",
+                     image("helloworld"),
+                     {{"TARGET", helloworld_target(runtime)}},
+                     {},
+                     8080,
+                     "/healthz",
+                     0,
+                     "/"};
+  WorkloadSpec autoscale{"autoscale", image("autoscale"), {}, {},
+                         8080,        "/healthz",         0,  kAutoscaleQuery};
   return {hello, autoscale};
 }
 

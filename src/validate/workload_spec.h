@@ -16,14 +16,14 @@ namespace mkata::validate {
 
 /// A sample workload as validate deploys it.
 struct WorkloadSpec {
-  std::string name;                                       ///< "helloworld", "autoscale"
-  std::string image;                                      ///< e.g. "mkata.local/helloworld:0.1.0"
-  std::vector<std::pair<std::string, std::string>> env;   ///< in order
-  std::vector<std::string> command;                       ///< empty: the image's Entrypoint
+  std::string name;                                      ///< "helloworld", "autoscale"
+  std::string image;                                     ///< e.g. "mkata.local/helloworld:0.1.0"
+  std::vector<std::pair<std::string, std::string>> env;  ///< in order
+  std::vector<std::string> command;                      ///< empty: the image's Entrypoint
   int port = 8080;
-  std::string ready_path = "/healthz";                    ///< readiness probe (HTTP 200)
+  std::string ready_path = "/healthz";  ///< readiness probe (HTTP 200)
   int ready_port = 0;  ///< the probe's port (as a readinessProbe's httpGet.port); 0: `port`
-  std::string check_path = "/";                           ///< the request whose answer is checked
+  std::string check_path = "/";  ///< the request whose answer is checked
 };
 
 /// The two workloads validate runs under `runtime` (helloworld with TARGET=<Runtime>

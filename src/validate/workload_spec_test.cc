@@ -6,14 +6,13 @@ namespace mkata::validate {
 namespace {
 
 TEST(WorkloadSpec, ValidationWorkloadsAndTheirCriRendering) {
-  auto workloads = validation_workloads(
-      "gvisor", {{"helloworld", "mkata.local/helloworld:0.1.0"},
-                 {"autoscale", "mkata.local/autoscale:0.1.0"}});
+  auto workloads = validation_workloads("gvisor", {{"helloworld", "mkata.local/helloworld:0.1.0"},
+                                                   {"autoscale", "mkata.local/autoscale:0.1.0"}});
   ASSERT_EQ(workloads.size(), 2u);
   const auto& hello = workloads[0];
   EXPECT_EQ(hello.name, "helloworld");
-  EXPECT_EQ(hello.env, (std::vector<std::pair<std::string, std::string>>{
-                           {"TARGET", "gVisor Containers"}}));
+  EXPECT_EQ(hello.env,
+            (std::vector<std::pair<std::string, std::string>>{{"TARGET", "gVisor Containers"}}));
   EXPECT_EQ(workloads[1].check_path, "/?sleep=100&prime=10000&bloat=5");
 
   PodPlacement placement{"gvisor", "gvisor", "mk-node0", "/mk-node0", "/s/pods/u1", "u1"};

@@ -21,8 +21,8 @@ class NodeTest : public ::testing::Test {
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
     if (!find_executable("containerd")) GTEST_SKIP() << "containerd is not installed";
-    options_ = test::node_test_options(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    options_ =
+        test::node_test_options(::testing::UnitTest::GetInstance()->current_test_info()->name());
     test::clean_slate(options_);
     forward_before_ = embedded::read_sysctl("net.ipv4.ip_forward").value_or("?");
   }

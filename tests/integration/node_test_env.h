@@ -28,8 +28,8 @@ inline std::string mkata_binary() { return MKATA_BINARY_DIR "/src/cli/mkata"; }
 
 /// The CLI flags that select the test node.
 inline std::vector<std::string> node_flags(const embedded::NodeOptions& o) {
-  return {"--state-dir", o.state_dir, "--network", o.network_name, "--bridge", o.bridge,
-          "--subnet", o.subnet};
+  return {"--state-dir", o.state_dir, "--network", o.network_name,
+          "--bridge",    o.bridge,    "--subnet",  o.subnet};
 }
 
 /// Runs `mkata <args> <node flags>` and returns what it did.

@@ -5,22 +5,22 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/interrupt.h"
+#include "embedded/embedded_node.h"
+#include "embedded/handler_choice.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 #include "integration/node_test_env.h"
 #include "node/runtime_handler.h"
 #include "support/test_env.h"
 #include "validate/answers.h"
-#include "validate/scenario.h"
-#include "validate/pod_run.h"
 #include "validate/http_get.h"
-#include "embedded/embedded_node.h"
-#include "embedded/handler_choice.h"
-#include <algorithm>
-#include <thread>
+#include "validate/pod_run.h"
+#include "validate/scenario.h"
 
 namespace mkata {
 namespace {
@@ -47,8 +47,8 @@ class ValidateTest : public ::testing::Test {
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
     if (!find_executable("containerd")) GTEST_SKIP() << "containerd is not installed";
-    options_.node = test::node_test_options(
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    options_.node =
+        test::node_test_options(::testing::UnitTest::GetInstance()->current_test_info()->name());
     test::clean_slate(options_.node);
     forward_before_ = embedded::read_sysctl("net.ipv4.ip_forward").value_or("?");
   }
@@ -120,8 +120,7 @@ TEST_F(ValidateTest, RequestedButUnusableRuntimeFails) {
   ASSERT_TRUE(record) << record.error().message();
   ASSERT_EQ(record->runtimes.size(), 1u);
   EXPECT_EQ(record->runtimes[0].status, "failed");
-  EXPECT_EQ(record->runtimes[0].reason,
-            "requested but not usable here: " + join(v.reasons, "; "));
+  EXPECT_EQ(record->runtimes[0].reason, "requested but not usable here: " + join(v.reasons, "; "));
   EXPECT_FALSE(record->passed);
 }
 
@@ -150,8 +149,9 @@ TEST_F(ValidateTest, WorkloadThatNeverBecomesReadyFailsByTimeout) {
   const auto* o = outcome(*record, "runc");
   ASSERT_NE(o, nullptr);
   EXPECT_EQ(o->status, "failed");
-  EXPECT_TRUE(o->reason.starts_with("helloworld did not become ready within 2000 ms (last: GET "
-                                    "http://100.64.14."))
+  EXPECT_TRUE(
+      o->reason.starts_with("helloworld did not become ready within 2000 ms (last: GET "
+                            "http://100.64.14."))
       << o->reason;
   EXPECT_NE(o->reason.find(":9/healthz: "), std::string::npos) << o->reason;
   test::expect_nothing_left(options_.node, {}, forward_before_);
@@ -159,7 +159,7 @@ TEST_F(ValidateTest, WorkloadThatNeverBecomesReadyFailsByTimeout) {
 
 TEST_F(ValidateTest, SigintInTheMiddleLeavesNothingBehind) {
   std::vector<std::string> argv = {test::mkata_binary(), "validate", "--runtime", "runc",
-                                   "--runtime", "gvisor", "--json", "/dev/null"};
+                                   "--runtime",          "gvisor",   "--json",    "/dev/null"};
   for (auto& f : test::node_flags(options_.node)) argv.push_back(f);
   SpawnOptions spawn_options;
   spawn_options.stdout_path = "/dev/null";
@@ -196,7 +196,10 @@ TEST_F(ValidateTest, ReadyTimeMatchesRawCriCalls) {
     std::vector<long long> raw, ours;
     auto workload = validate::validation_workloads(rt, node->description().images)[0];
     for (int i = 0; i < rounds; ++i) {
-      validate::PodPlacement placement{rt, rt, "mk-node0", layout.cgroup_parent,
+      validate::PodPlacement placement{rt,
+                                       rt,
+                                       "mk-node0",
+                                       layout.cgroup_parent,
                                        options_.node.state_dir + "/pods/b" + std::to_string(i),
                                        "bench-" + std::string(rt) + std::to_string(i)};
       // Bare CRI.
