@@ -1,10 +1,102 @@
-// mkata validate: placeholder until its issue lands; fails loudly rather than pretending.
+// mkata validate: run the sample workloads under every usable runtime on the embedded node,
+// prove the isolation, and report (src/validate/scenario.h). Exit 0 only when every runtime
+// that ran passed; 1 on a validation failure; 130 after Ctrl-C (everything is torn down first).
+#include <cstdio>
+
+#include "cli/args.h"
 #include "cli/commands.h"
+#include "core/files.h"
+#include "core/interrupt.h"
+#include "core/progress.h"
+#include "report/json_report.h"
+#include "report/markdown_report.h"
+#include "validate/scenario.h"
 
 namespace mkata::cli {
+namespace {
 
-Result<int> validate_command(const CommandArgs&) {
-  return fail(Error("validate: not implemented yet"));
+Result<void> write_report(const std::string& path, const std::string& text) {
+  if (path.empty()) return {};
+  if (path == "-") {
+    std::fputs(text.c_str(), stdout);
+    return {};
+  }
+  return write_output_file(path, text);
+}
+
+std::string timing(const report::RuntimeOutcome& r, const std::string& phase) {
+  for (const auto& t : r.timings) {
+    if (t.phase == phase) return std::to_string(t.ms) + " ms";
+  }
+  return "-";
+}
+
+}  // namespace
+
+Result<int> validate_command(const CommandArgs& args) {
+  ArgParser parser("validate",
+                   "run helloworld and autoscale under every usable runtime through CRI, prove "
+                   "the isolation, report");
+  validate::ValidateOptions options;
+  std::string target = "embedded", json_path, report_path, timeout = "30", workloads;
+  parser.option("target", &target, "embedded|kube", "where to run (default embedded)");
+  parser.choices("target", {"embedded", "kube"});
+  parser.repeated("runtime", &options.runtimes, "RT",
+                  "runtime to validate (repeatable; default: all usable)");
+  parser.choices("runtime", {"runc", "crun", "gvisor", "kata"});
+  parser.option("json", &json_path, "FILE", "write the JSON report (docs/validate-json.md)");
+  parser.option("report", &report_path, "FILE.md", "write the Markdown report");
+  parser.flag("keep", &options.keep, "leave the node running (when validate started it)");
+  parser.option("timeout", &timeout, "SECONDS", "readiness timeout per pod (default 30)");
+  parser.option("state-dir", &options.node.state_dir, "DIR", "the embedded node's state dir");
+  parser.option("network", &options.node.network_name, "NAME", "CNI network name");
+  parser.option("bridge", &options.node.bridge, "NAME", "bridge interface");
+  parser.option("subnet", &options.node.subnet, "CIDR", "pod subnet inside 100.64.0.0/10");
+  parser.option("workloads", &workloads, "DIR", "directory of the workload binaries");
+  auto go = parser.parse(args);
+  if (!go) return fail(go.error());
+  if (!*go) return kExitOk;
+  if (target == "kube") {
+    return fail(usage_error("validate",
+                            "--target kube is on the roadmap, not implemented yet "
+                            "(accepted today: embedded)"));
+  }
+  char* end = nullptr;
+  long seconds = std::strtol(timeout.c_str(), &end, 10);
+  if (timeout.empty() || *end != '\0' || seconds < 1 || seconds > 3600) {
+    return fail(usage_error(
+        "validate", "invalid value '" + timeout + "' for --timeout (accepted: 1 to 3600 seconds)"));
+  }
+  options.ready_timeout = std::chrono::seconds(seconds);
+  options.workload_dir = workloads;
+  if (auto r = options.node.validate(); !r)
+    return fail(usage_error("validate", r.error().message()));
+
+  Progress progress;
+  auto record = validate::run_validation(options, progress);
+  if (!record) return fail(record.error());
+  if (auto r = write_report(json_path, report::render_json(*record)); !r) return fail(r.error());
+  if (auto r = write_report(report_path, report::render_markdown(*record)); !r) {
+    return fail(r.error());
+  }
+  if (json_path != "-" && report_path != "-") {
+    for (const auto& r : record->runtimes) {
+      std::printf("%-7s %-8s %s%s\n", r.name.c_str(), r.status.c_str(),
+                  r.status == "passed" ? ("total " + timing(r, "total")).c_str() : "",
+                  r.reason.empty() ? "" : r.reason.c_str());
+    }
+    std::printf("validate %s in %s\n", record->passed ? "PASSED" : "FAILED",
+                [&] {
+                  for (const auto& t : record->timings) {
+                    if (t.phase == "total") return std::to_string(t.ms) + " ms";
+                  }
+                  return std::string("?");
+                }()
+                    .c_str());
+    if (!record->error.empty()) std::printf("error: %s\n", record->error.c_str());
+  }
+  if (interrupted()) return kExitInterrupted;
+  return record->passed ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace mkata::cli

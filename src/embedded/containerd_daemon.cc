@@ -104,4 +104,10 @@ void ContainerdDaemon::stop(std::chrono::milliseconds grace) {
   process_ = ChildProcess();
 }
 
+pid_t ContainerdDaemon::detach() {
+  pid_t pid = process_.pid();
+  process_ = ChildProcess();
+  return pid;
+}
+
 }  // namespace mkata

@@ -67,6 +67,11 @@ class ContainerdDaemon {
   /// SIGTERM, wait up to `grace`, then SIGKILL. Idempotent.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
+  /// Lets containerd outlive this object and this program (`mkata node up` returns while the
+  /// node keeps running; `node down` stops it later by pid). Returns the pid; afterwards this
+  /// object owns nothing and its destructor does nothing.
+  pid_t detach();
+
  private:
   ContainerdDaemon(ContainerdPaths paths, ChildProcess process)
       : paths_(std::move(paths)), process_(std::move(process)) {}

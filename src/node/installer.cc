@@ -106,7 +106,7 @@ Result<void> write_runtime_classes(const InstallRequest& r,
     out.push_back(yaml);
     return {};
   }
-  if (auto ok = write_file_atomic(r.runtime_classes, yaml); !ok) return fail(ok.error());
+  if (auto ok = write_output_file(r.runtime_classes, yaml); !ok) return fail(ok.error());
   out.push_back("RuntimeClass manifests written to " + r.runtime_classes +
                 " (apply with: kubectl apply -f " + r.runtime_classes + ")");
   return {};

@@ -1,0 +1,104 @@
+// The embedded node: a private containerd (Debian's) with CNI networking, one runtime handler per
+// usable runtime and the workload images imported — a place to run pods exactly as kubelet does
+// (CRI), with no Kubernetes. `node up` starts it and returns (containerd keeps running);
+// `validate` starts one in-process when none is running. Every host change goes through the
+// ledger first, so that `node down` (node_teardown.h) can always undo it.
+//
+// <state>/node.json describes a running node (address, handlers, images) so that `node status`,
+// `validate` and `node down` in other processes find it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/progress.h"
+#include "cri/cri_client.h"
+#include "embedded/containerd_daemon.h"
+#include "embedded/node_options.h"
+#include "node/runtime_handler.h"
+
+namespace mkata::embedded {
+
+/// One handler of the node and the mkata runtime it stands for.
+struct NodeHandler {
+  std::string runtime;  ///< runc | crun | gvisor | kata
+  node::RuntimeHandler handler;
+};
+
+/// What a running node is (node.json).
+struct NodeDescription {
+  std::string state_dir;
+  std::string address;  ///< containerd's gRPC socket
+  pid_t containerd_pid = 0;
+  std::string network_name, bridge, subnet, cgroup_parent;
+  std::string started_utc;
+  std::string sandbox_image;
+  std::map<std::string, std::string> images;  ///< workload → image reference
+  /// runtime → (handler name, runtime_type, BinaryName or "")
+  std::vector<NodeHandler> handlers;
+
+  /// The handler name for a runtime, or nullopt.
+  std::optional<std::string> handler_for(const std::string& runtime) const;
+};
+
+/// JSON form of node.json and back (errors name the field).
+std::string encode_node_description(const NodeDescription& node);
+Result<NodeDescription> decode_node_description(const std::string& json);
+
+/// Inputs of up().
+struct NodeUpOptions {
+  NodeOptions node;
+  std::vector<NodeHandler> handlers;  ///< in order; the first is containerd's default runtime
+  std::string workload_dir;           ///< the workload binaries ("" = image module's lookup)
+};
+
+/// A node this process started or attached to.
+class EmbeddedNode {
+ public:
+  /// Starts a node: ledger entries first, then the CNI conflist, images, config, containerd,
+  /// image import, and the proof (CRI Status) that containerd loaded every handler. On failure
+  /// everything is torn down again. Error (environment) when a node already runs there:
+  /// "node up <dir>: a node is already running (containerd pid N); use 'mkata node down'".
+  static Result<EmbeddedNode> up(const NodeUpOptions& options, Progress& progress);
+
+  /// Attaches to a node running at options.state_dir (started by another process).
+  /// Error: "no node is running in <dir>".
+  static Result<EmbeddedNode> attach(const NodeOptions& options);
+
+  /// True when a node's containerd runs in that state dir.
+  static bool running(const NodeOptions& options);
+
+  EmbeddedNode(EmbeddedNode&&) = default;
+  EmbeddedNode& operator=(EmbeddedNode&&) = default;
+  ~EmbeddedNode() = default;  ///< never stops anything: down() or detach() decide
+
+  const NodeDescription& description() const { return description_; }
+  const NodeLayout& layout() const { return layout_; }
+  const cri::CriClient& cri() const { return *cri_; }
+  /// Records a pod sandbox in the ledger (before anything else is done with it).
+  Result<void> record_pod(const std::string& pod_id) const;
+
+  /// Leaves containerd running after this process exits (`mkata node up`).
+  void detach();
+  /// Tears the node down (node_teardown.h) and stops the in-process containerd.
+  Result<void> down();
+
+ private:
+  EmbeddedNode(NodeLayout layout, NodeDescription description, cri::CriClient client,
+               std::optional<ContainerdDaemon> daemon)
+      : layout_(std::move(layout)),
+        description_(std::move(description)),
+        cri_(std::move(client)),
+        daemon_(std::move(daemon)) {}
+  NodeLayout layout_;
+  NodeDescription description_;
+  std::optional<cri::CriClient> cri_;
+  std::optional<ContainerdDaemon> daemon_;
+};
+
+}  // namespace mkata::embedded

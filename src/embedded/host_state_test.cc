@@ -1,0 +1,69 @@
+#include "embedded/host_state.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "core/files.h"
+#include "core/process.h"
+#include "support/test_env.h"
+
+namespace mkata::embedded {
+namespace {
+
+TEST(HostState, FindsAndKillsProcessesByTheirCommandLine) {
+  test::TempDir dir("mkata-host-state");
+  std::string marker = dir / "marker-file";
+  ASSERT_TRUE(write_file_atomic(marker, ""));
+  auto child = spawn({"tail", "-f", marker});
+  ASSERT_TRUE(child);
+  std::vector<pid_t> found;
+  for (int i = 0; i < 100 && found.empty(); ++i) {
+    found = pids_mentioning(marker);
+    if (found.empty()) usleep(10000);
+  }
+  ASSERT_EQ(found, std::vector<pid_t>{child->pid()});
+  EXPECT_FALSE(process_gone(child->pid()));
+  EXPECT_TRUE(kill_and_wait(found, SIGKILL, std::chrono::milliseconds(3000)).empty());
+  EXPECT_TRUE(process_gone(child->pid()));
+  child->wait_for(std::chrono::milliseconds(1000));
+  EXPECT_TRUE(pids_mentioning(marker).empty());
+}
+
+TEST(HostState, ListsMountsUnderADirectory) {
+  auto proc = mounts_under("/proc");
+  ASSERT_FALSE(proc.empty());
+  EXPECT_EQ(proc.back(), "/proc");  // deepest first: /proc itself comes last
+  EXPECT_TRUE(mounts_under("/nonexistent-mkata-dir").empty());
+}
+
+TEST(HostState, CniCacheEntriesOfOneNetworkOnly) {
+  test::TempDir dir("mkata-cni-cache");
+  for (const char* name :
+       {"mk-node0-aaa-eth0", "mk-node0-bbb-eth0", "mk-node01-ccc-eth0", "other-ddd-eth0"}) {
+    ASSERT_TRUE(write_file_atomic(dir / name, "{}"));
+  }
+  EXPECT_EQ(cni_cache_entries("mk-node0", dir.path()).size(), 2u);
+  ASSERT_TRUE(remove_cni_cache("mk-node0", dir.path()));
+  EXPECT_TRUE(cni_cache_entries("mk-node0", dir.path()).empty());
+  EXPECT_TRUE(path_exists(dir / "mk-node01-ccc-eth0"));
+  EXPECT_TRUE(path_exists(dir / "other-ddd-eth0"));
+}
+
+TEST(HostState, ReadsASysctl) {
+  auto v = read_sysctl("net.ipv4.ip_forward");
+  ASSERT_TRUE(v) << v.error().message();
+  EXPECT_TRUE(*v == "0" || *v == "1");
+  EXPECT_EQ(read_sysctl("net.nonexistent.key").error().message(),
+            "read sysctl net.nonexistent.key: read /proc/sys/net/nonexistent/key: No such file "
+            "or directory");
+}
+
+TEST(HostState, NoCgroupsOrLinksForANameNobodyUses) {
+  EXPECT_TRUE(cgroup_dirs("/mkata-no-such-parent").empty());
+  EXPECT_TRUE(cgroup_dirs("/").empty()) << "the root cgroup must never be a cgroup parent";
+  EXPECT_FALSE(link_exists("mk-nosuch0"));
+  EXPECT_TRUE(delete_link("mk-nosuch0"));
+}
+
+}  // namespace
+}  // namespace mkata::embedded

@@ -1,0 +1,64 @@
+#include "report/json_report.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace mkata::report {
+namespace {
+
+ValidationRecord sample() {
+  ValidationRecord r;
+  r.started_utc = "2026-11-27T23:50:01Z";
+  r.host_info = R"({"kernel_release":"6.18.44","boot_id":"b1"})";
+  r.versions = {{"containerd", "1.6.20"}, {"runc", "1.1.5"}};
+  r.check = {{"kata", false, {"no /dev/vhost-vsock"}}};
+  RuntimeOutcome runc{"runc",
+                      "runc Containers",
+                      "runc",
+                      "passed",
+                      "",
+                      R"({"kernel_release":"6.18.44","boot_id":"b1"})",
+                      {{"boot_id", "b1", "b1", "must equal the host", true}},
+                      {{"helloworld", "Hello World: runc Containers!\n"}},
+                      {{"deploy", 300}, {"ready", 450}}};
+  RuntimeOutcome kata{"kata", "Kata Containers", "", "skipped", "no /dev/vhost-vsock", "", {}, {},
+                      {}};
+  r.runtimes = {runc, kata};
+  r.timings = {{"total", 9000}};
+  r.passed = true;
+  return r;
+}
+
+TEST(JsonReport, HasTheDocumentedShape) {
+  auto j = nlohmann::json::parse(render_json(sample()));
+  ASSERT_EQ(j["runtimes"].size(), 2u);
+  const auto& runc = j["runtimes"][0];
+  EXPECT_EQ(runc["name"], "runc");
+  EXPECT_EQ(runc["status"], "passed");
+  EXPECT_EQ(runc["reason"], "");
+  EXPECT_EQ(runc["timings_ms"]["ready"], 450);
+  EXPECT_EQ(runc["evidence"]["pod"]["boot_id"], "b1");
+  EXPECT_EQ(runc["evidence"]["host"]["kernel_release"], "6.18.44");
+  EXPECT_EQ(runc["evidence"]["compared"][0]["field"], "boot_id");
+  EXPECT_EQ(runc["evidence"]["answers"]["helloworld"], "Hello World: runc Containers!\n");
+  const auto& kata = j["runtimes"][1];
+  EXPECT_EQ(kata["status"], "skipped");
+  EXPECT_EQ(kata["reason"], "no /dev/vhost-vsock");
+  EXPECT_TRUE(kata["evidence"].is_null());
+  EXPECT_TRUE(kata["timings_ms"].is_object());
+  EXPECT_EQ(j["versions"]["containerd"], "1.6.20");
+  EXPECT_EQ(j["check"][0]["usable"], false);
+  EXPECT_EQ(j["passed"], true);
+  EXPECT_EQ(j["timings_ms"]["total"], 9000);
+}
+
+TEST(JsonReport, KeepsAnInfoThatIsNotJsonAsText) {
+  auto record = sample();
+  record.runtimes[0].pod_info = "garbage{";
+  auto j = nlohmann::json::parse(render_json(record));
+  EXPECT_EQ(j["runtimes"][0]["evidence"]["pod"], "garbage{");
+}
+
+}  // namespace
+}  // namespace mkata::report

@@ -1,0 +1,92 @@
+// See markdown_report.h. Table cells escape '|' and newlines so that evidence quoting a workload's
+// answer cannot break the table.
+#include "report/markdown_report.h"
+
+#include "core/strings.h"
+
+namespace mkata::report {
+namespace {
+
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') {
+      out += "\\|";
+    } else if (c == '\n') {
+      out += "<br>";
+    } else {
+      out += c;
+    }
+  }
+  return out.empty() ? "—" : out;
+}
+
+std::string verdict(const std::string& status) {
+  if (status == "passed") return "✅ passed";
+  if (status == "failed") return "❌ failed";
+  return "⏭️ skipped";
+}
+
+std::string ms_of(const std::vector<PhaseTiming>& timings, const std::string& phase) {
+  for (const auto& t : timings) {
+    if (t.phase == phase) return std::to_string(t.ms) + " ms";
+  }
+  return "—";
+}
+
+std::string runtime_section(const RuntimeOutcome& r) {
+  std::string md = "### " + r.name + " (" + r.display_name + ")\n\n";
+  md += "- Result: **" + verdict(r.status) + "**";
+  if (!r.reason.empty()) md += " — " + r.reason;
+  md += "\n";
+  if (!r.handler.empty()) md += "- CRI runtime handler: `" + r.handler + "`\n";
+  for (const auto& [workload, answer] : r.answers) {
+    md += "- " + workload + " answered: `" + cell(answer) + "`\n";
+  }
+  if (!r.evidence.empty()) {
+    md += "\n| field | pod | host | rule | ok |\n|---|---|---|---|---|\n";
+    for (const auto& e : r.evidence) {
+      md += "| " + e.field + " | " + cell(e.pod) + " | " + cell(e.host) + " | " + e.rule + " | " +
+            (e.ok ? "yes" : "**no**") + " |\n";
+    }
+  }
+  if (!r.timings.empty()) {
+    md += "\n| phase | ms |\n|---|---:|\n";
+    for (const auto& t : r.timings) md += "| " + t.phase + " | " + std::to_string(t.ms) + " |\n";
+  }
+  return md + "\n";
+}
+
+}  // namespace
+
+std::string render_markdown(const ValidationRecord& record) {
+  std::string md = "# mkata validate — execution report\n\n";
+  md += "- Date (UTC): " + record.started_utc + "\n";
+  md += "- Target: " + record.target + "\n";
+  if (!record.host_name.empty()) md += "- Host: " + record.host_name + "\n";
+  md += "- Result: **" + std::string(record.passed ? "PASSED" : "FAILED") + "**\n";
+  if (!record.error.empty()) md += "- Error: " + record.error + "\n";
+  md += "- Wall time: " + ms_of(record.timings, "total") + " (node up " +
+        ms_of(record.timings, "node_up") + ", node down " + ms_of(record.timings, "node_down") +
+        ")\n\n";
+  md += "## Versions\n\n| component | version |\n|---|---|\n";
+  for (const auto& v : record.versions) md += "| " + v.component + " | " + cell(v.version) + " |\n";
+  md += "\n## Host check (`mkata check`)\n\n| runtime | usable | reasons |\n|---|---|---|\n";
+  for (const auto& c : record.check) {
+    md += "| " + c.runtime + " | " + (c.usable ? "yes" : "no") + " | " +
+          cell(join(c.reasons, "; ")) + " |\n";
+  }
+  md +=
+      "\n## Summary\n\n| runtime | result | reason | ready (helloworld / autoscale) | total |\n"
+      "|---|---|---|---|---:|\n";
+  for (const auto& r : record.runtimes) {
+    md += "| " + r.name + " | " + verdict(r.status) + " | " + cell(r.reason) + " | " +
+          ms_of(r.timings, "helloworld_ready") + " / " + ms_of(r.timings, "autoscale_ready") +
+          " | " + ms_of(r.timings, "total") + " |\n";
+  }
+  md += "\n## Runtimes\n\n";
+  for (const auto& r : record.runtimes) md += runtime_section(r);
+  return md;
+}
+
+}  // namespace mkata::report
