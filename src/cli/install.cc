@@ -1,9 +1,15 @@
 // mkata install: parse the flags, call node::install_runtimes, print what it did. The logic —
-// files, blocks, restart, read-back through CRI — lives in src/node/installer.cc.
+// files, blocks, restart, read-back through CRI — lives in src/node/installer.cc. With --from,
+// the runtime itself is installed first (src/artifacts/) and its shim and ConfigPath feed the
+// handler; see docs/runtime-archives.md ("CLI contract").
 #include <cstdio>
 
+#include "artifacts/gvisor_release.h"
+#include "artifacts/installed_runtime.h"
+#include "artifacts/kata_release.h"
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "core/strings.h"
 #include "node/installer.h"
 #include "node/runtime_class.h"
 
@@ -14,6 +20,87 @@ namespace {
 constexpr const char* kSummary =
     "Register sandboxed runtimes next to runc in containerd (or Docker/Podman), reversibly, and "
     "prove through CRI that containerd loaded them.";
+
+/// The --from flags: where the runtime's files come from and how they are verified.
+struct FromFlags {
+  std::string from, sha256, checksum_file, prefix, manifest_dir = artifacts::kDefaultManifestDir;
+  bool force = false;
+};
+
+void declare_from_flags(ArgParser& p, FromFlags& f) {
+  p.option("from", &f.from, "FILE|URL|DIR",
+           "install the runtime itself first: a kata-static archive, or gVisor's release base/dir");
+  p.option("sha256", &f.sha256, "HEX", "the archive's expected digest (with --from)");
+  p.option("checksum-file", &f.checksum_file, "FILE|URL",
+           "a sha256sum-style file listing the archive (with --from)");
+  p.option("prefix", &f.prefix, "DIR",
+           "install directory for --from (default /opt/kata, gvisor: /usr/local/bin)");
+  p.flag("force", &f.force, "with --from: replace files in the way");
+  p.option("manifest-dir", &f.manifest_dir, "DIR",
+           "where the install manifests live (default /var/lib/mkata/manifests)");
+}
+
+// Usage rules that ArgParser cannot express (docs/runtime-archives.md, "CLI contract").
+Result<void> check_from_flags(const FromFlags& f, const std::vector<std::string>& runtimes) {
+  if (f.from.empty()) {
+    for (const auto& [name, value] : {std::pair{"sha256", f.sha256},
+                                      std::pair{"checksum-file", f.checksum_file},
+                                      std::pair{"prefix", f.prefix}}) {
+      if (!value.empty()) {
+        return fail(usage_error("install", std::string("--") + name + " " + value +
+                                               ": needs --from (it applies to the installed files)"));
+      }
+    }
+    return {};
+  }
+  if (runtimes.size() != 1 || (runtimes[0] != "kata" && runtimes[0] != "gvisor")) {
+    return fail(usage_error("install", "--from " + f.from + ": needs exactly one --runtime, kata or "
+                                       "gvisor (got: " + join(runtimes, ", ") + ")"));
+  }
+  if (!f.sha256.empty() && !f.checksum_file.empty()) {
+    return fail(usage_error("install", "--sha256 " + f.sha256 + " and --checksum-file " +
+                                           f.checksum_file + " are exclusive: give one"));
+  }
+  if (runtimes[0] == "gvisor" && (!f.sha256.empty() || !f.checksum_file.empty())) {
+    return fail(usage_error("install", "--runtime gvisor --from " + f.from +
+                                           ": takes no --sha256/--checksum-file (each gVisor "
+                                           "binary is verified by the .sha512 file beside it)"));
+  }
+  if (!f.prefix.empty() && !f.prefix.starts_with('/')) {
+    return fail(usage_error("install", "--prefix " + f.prefix + ": must be an absolute path"));
+  }
+  return {};
+}
+
+// Installs the runtime's files and points the handler at them; returns the summary to print.
+Result<std::string> install_from(const FromFlags& f, node::InstallRequest& request) {
+  Result<artifacts::InstalledRuntime> installed;
+  if (request.runtimes[0] == "kata") {
+    artifacts::KataInstallOptions options;
+    options.source = f.from;
+    options.sha256 = f.sha256;
+    options.checksum_file = f.checksum_file;
+    if (!f.prefix.empty()) options.prefix = f.prefix;
+    options.manifest_dir = f.manifest_dir;
+    options.force = f.force;
+    installed = artifacts::install_kata_release(options);
+  } else {
+    artifacts::GvisorInstallOptions options;
+    options.source = f.from;
+    if (!f.prefix.empty()) options.prefix = f.prefix;
+    options.manifest_dir = f.manifest_dir;
+    options.force = f.force;
+    installed = artifacts::install_gvisor_release(options);
+  }
+  if (!installed) return fail(installed.error());
+  if (request.runtimes[0] == "kata") {
+    request.kata_shim = installed->shim_path;
+    if (request.kata_config.empty()) request.kata_config = installed->config_path;
+  } else {
+    request.runsc_shim = installed->shim_path;
+  }
+  return artifacts::render_install_summary(*installed);
+}
 
 }  // namespace
 
@@ -48,16 +135,33 @@ Result<int> install_command(const CommandArgs& args) {
   declare_node_flags(p, request, true);
   p.repeated("overhead", &overheads, "RT=MEM,CPU",
              "RuntimeClass overhead.podFixed override, e.g. kata=256Mi,250m or gvisor=none");
+  FromFlags from;
+  declare_from_flags(p, from);
   auto parsed = p.parse(args);
   if (!parsed) return fail(parsed.error());
   if (!*parsed) return kExitOk;
   if (request.runtimes.empty()) {
     return fail(usage_error("install", "--runtime is required (accepted: runc, crun, gvisor, kata)"));
   }
+  if (auto ok = check_from_flags(from, request.runtimes); !ok) return fail(ok.error());
   for (const auto& o : overheads) {
     auto value = node::parse_overhead(o);
     if (!value) return fail(value.error().wrap("install"));
     request.overheads[value->first] = value->second;
+  }
+  if (!from.from.empty()) {
+    if (request.dry_run) {
+      std::printf("would install %s from %s into %s\n", request.runtimes[0].c_str(),
+                  from.from.c_str(),
+                  !from.prefix.empty()            ? from.prefix.c_str()
+                  : request.runtimes[0] == "kata" ? artifacts::kKataDefaultPrefix
+                                                  : "/usr/local/bin");
+    } else {
+      auto summary = install_from(from, request);
+      if (!summary) return fail(summary.error());
+      std::fputs(summary->c_str(), stdout);
+      std::fflush(stdout);
+    }
   }
   auto lines = node::install_runtimes(request, node::real_node_hooks());
   if (!lines) return fail(lines.error());

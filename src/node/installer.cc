@@ -4,7 +4,10 @@
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include <filesystem>
+
 #include "node/containerd_config.h"
+#include "node/containerd_env.h"
 #include "node/distribution.h"
 #include "node/engine_config.h"
 #include "node/runtime_plan.h"
@@ -157,6 +160,32 @@ Result<LoadedRuntimes> restart_and_read(const Resolved& resolved, const ConfigEd
   return loaded;
 }
 
+// The host's shims, overridden by the ones `install --from` just placed (which may be outside
+// containerd's PATH, hence runtime_path).
+RuntimeHostFacts host_facts(const InstallRequest& r) {
+  RuntimeHostFacts facts = probe_runtime_host(r.root);
+  if (!r.kata_shim.empty()) {
+    facts.kata_shim = r.kata_shim;
+    facts.kata_shim_in_path = false;
+  }
+  if (!r.runsc_shim.empty()) facts.runsc_shim = r.runsc_shim;
+  return facts;
+}
+
+// MicroK8s: a Kata installed by `install --from` also goes on containerd's PATH through the snap's
+// KATA_PATH (its stock kata handler has no runtime_path). Before the restart, which applies it.
+Result<void> set_microk8s_kata_path(const InstallRequest& r, const Resolved& resolved, Lines& out) {
+  if (resolved.layout.distro != Distro::kMicrok8s || r.kata_shim.empty()) return {};
+  std::string env = under_root(r.root, kMicrok8sContainerdEnv);
+  std::string dir = std::filesystem::path(r.kata_shim).parent_path().string();
+  auto changed = set_kata_path(env, dir);
+  if (!changed) return fail(changed.error().wrap("set KATA_PATH for MicroK8s"));
+  out.push_back(*changed ? "set KATA_PATH=" + dir + " in " + env + " (backup: " + env +
+                               ".mkata-backup)"
+                         : "KATA_PATH=" + dir + " already set in " + env);
+  return {};
+}
+
 // A failed read-back is a check that ran and failed (exit 1), not bad input.
 Error as_check_failure(const Error& e) {
   return Error(e.message(), ErrorKind::kCheckFailed).with_hint(e.hint());
@@ -166,9 +195,12 @@ Result<Lines> install_containerd(const InstallRequest& r, const NodeHooks& hooks
   auto resolved = resolve(r);
   if (!resolved) return fail(resolved.error());
   Lines notes;
-  auto handlers = plan_runtimes(r.runtimes, probe_runtime_host(r.root),
-                                {r.kata_config, r.adapter_dir}, r.root, notes);
+  auto handlers = plan_runtimes(r.runtimes, host_facts(r), {r.kata_config, r.adapter_dir}, r.root,
+                                notes);
   if (!handlers) return fail(handlers.error());
+  for (auto& h : *handlers) {
+    if (h.name == "gvisor" && !r.runsc_shim.empty()) h.runtime_path = r.runsc_shim;
+  }
   auto current = read_current(*resolved);
   if (!current) return fail(current.error());
   auto edit = plan_install(resolved->layout.target, *current, *handlers);
@@ -180,6 +212,7 @@ Result<Lines> install_containerd(const InstallRequest& r, const NodeHooks& hooks
   if (r.dry_run) return dry_run_report(*edit, out);
   if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
   install_adapters(r, *handlers, out);
+  if (auto ok = set_microk8s_kata_path(r, *resolved, out); !ok) return fail(ok.error());
   if (r.no_restart) {
     out.push_back("not restarted (--no-restart): containerd reads the change at its next restart; "
                   "the read-back through CRI was skipped");

@@ -32,6 +32,10 @@ struct InstallRequest {
   bool dry_run = false;
   bool no_restart = false;
   std::string kata_config;            ///< kata options.ConfigPath
+  /// Shims mkata installed just before (`install --from`): the handler's runtime_path, in place
+  /// of the probe of PATH and /opt/kata/bin. "" = probe as usual.
+  std::string kata_shim;
+  std::string runsc_shim;
   std::string adapter_dir = kAdapterDir;
   std::string root = "/";             ///< host root prefix (tests)
   /// RuntimeClass manifests: "" = not written, "-" = printed, else a file path.

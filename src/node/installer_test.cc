@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/files.h"
@@ -100,6 +101,58 @@ TEST(Installer, HandlerMissingAfterRestartIsACheckFailureWithAFix) {
                    "\"io.containerd.cri.v1.runtime\"), but containerd 1.6.20~ds1 reads schema v2: "
                    "set 'version = 2' and write runtimes under \"io.containerd.grpc.v1.cri\" (or "
                    "upgrade containerd)");
+}
+
+TEST(Installer, InstalledShimsBecomeTheHandlersRuntimePath) {
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  ASSERT_TRUE(write_file_atomic(file, "version = 2\n"));
+  InstallRequest request = request_for(file, {"kata", "gvisor"});
+  request.no_restart = true;
+  request.kata_shim = dir / "kata/bin/containerd-shim-kata-v2";
+  request.runsc_shim = dir / "gvisor/containerd-shim-runsc-v1";
+  FakeNode node;
+  auto r = install_runtimes(request, node.hooks());
+  ASSERT_TRUE(r) << r.error().message();
+  std::string text = *read_file(file);
+  EXPECT_NE(text.find("runtime_path = \"" + request.kata_shim + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("runtime_path = \"" + request.runsc_shim + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("runtime_type = \"io.containerd.runsc.v1\""), std::string::npos) << text;
+  for (const auto& line : *r) EXPECT_EQ(line.find("is not installed"), std::string::npos) << line;
+}
+
+TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
+  const std::string fixtures = MKATA_SOURCE_DIR "/../shared/fixtures/microk8s/";
+  auto tmpl = read_file(fixtures + "containerd-template.toml");
+  auto env = read_file(fixtures + "containerd-env");
+  if (!tmpl || !env) GTEST_SKIP() << "the MicroK8s fixtures in " << fixtures << " are missing";
+  test::TempDir dir("mkata-installer");
+  std::string args = dir / "var/snap/microk8s/current/args";
+  ASSERT_TRUE(make_directories(args));
+  ASSERT_TRUE(write_file_atomic(args + "/containerd-template.toml", *tmpl));
+  ASSERT_TRUE(write_file_atomic(args + "/containerd-env", *env));
+  InstallRequest request;
+  request.runtimes = {"kata"};
+  request.distro = "microk8s";
+  request.root = dir.path();
+  request.no_restart = true;
+  request.kata_shim = "/srv/kata/bin/containerd-shim-kata-v2";
+  FakeNode node;
+  auto r = install_runtimes(request, node.hooks());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_NE(std::find(r->begin(), r->end(),
+                      "set KATA_PATH=/srv/kata/bin in " + args + "/containerd-env (backup: " +
+                          args + "/containerd-env.mkata-backup)"),
+            r->end())
+      << join(*r, "\n");
+  EXPECT_NE(read_file(args + "/containerd-env")->find("\nKATA_PATH=/srv/kata/bin\n"),
+            std::string::npos);
+  auto again = install_runtimes(request, node.hooks());
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_NE(std::find(again->begin(), again->end(),
+                      "KATA_PATH=/srv/kata/bin already set in " + args + "/containerd-env"),
+            again->end())
+      << join(*again, "\n");
 }
 
 TEST(Installer, NoRestartSkipsTheReadBackAndSaysSo) {

@@ -461,5 +461,94 @@ TEST(GvisorDistribution, UsesDebiansRunscAndNamesAPathTheHandlerCanUse) {
   EXPECT_EQ(access(installed->binary_path.c_str(), X_OK), 0);
 }
 
+// --- The real CLI: install --from, then the handler; uninstall --purge removes both ---------------
+
+const std::string kMkata = MKATA_BINARY_DIR "/src/cli/mkata";
+
+ProcessResult mkata(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kMkata};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run(argv);
+  EXPECT_TRUE(r) << r.error().message();
+  return r ? *r : ProcessResult{};
+}
+
+TEST_F(KataRelease, CliInstallsFromAnArchiveRegistersItAndPurgeUndoesBoth) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  const std::string original = "version = 2\n# the user's config\n";
+  std::string config = dir_ / "config.toml";
+  ASSERT_TRUE(write_file_atomic(config, original));
+  std::vector<std::string> where = {"--config", config, "--distro", "containerd", "--prefix",
+                                    prefix_, "--manifest-dir", options_.manifest_dir, "--no-restart"};
+  std::vector<std::string> install = {"install", "--runtime", "kata", "--from", dir_ / kArchive,
+                                      "--sha256", sha256_};
+  install.insert(install.end(), where.begin(), where.end());
+  auto r = mkata(install);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string shim = prefix_ + "/bin/containerd-shim-kata-v2";
+  std::string kata_config = prefix_ + "/share/defaults/kata-containers/configuration.toml";
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            "installed kata 3.2.0 into " + prefix_ + " (checksum verified)");
+  EXPECT_NE(r.out.find("  shim: " + shim + "\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  files: 12 added, 0 replaced, 0 unchanged, 0 removed\n"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(keys(snapshot(prefix_)), kKataTree);
+  EXPECT_TRUE(path_exists(options_.manifest_dir + "/kata.json"));
+  std::string text = *read_file(config);
+  EXPECT_NE(text.find("runtime_path = \"" + shim + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("ConfigPath = \"" + kata_config + "\""), std::string::npos) << text;
+  EXPECT_NE(text.find("runtime_type = \"io.containerd.kata.v2\""), std::string::npos) << text;
+
+  auto again = mkata(install);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.substr(0, again.out.find('\n')),
+            "kata 3.2.0 is already installed in " + prefix_ + ": 12 files unchanged")
+      << again.out;
+
+  std::vector<std::string> uninstall = {"uninstall", "--runtime", "kata", "--purge", "--config",
+                                        config, "--distro", "containerd", "--manifest-dir",
+                                        options_.manifest_dir, "--no-restart"};
+  auto u = mkata(uninstall);
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  EXPECT_NE(u.out.find("purged kata: removed "), std::string::npos) << u.out;
+  EXPECT_EQ(*read_file(config), original);
+  EXPECT_FALSE(path_exists(prefix_)) << u.out;
+  EXPECT_FALSE(path_exists(options_.manifest_dir + "/kata.json"));
+
+  auto twice = mkata(uninstall);
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.err.find("mkata: error: purge kata: no manifest at " + options_.manifest_dir +
+                           "/kata.json: mkata did not install kata (nothing to purge)"),
+            std::string::npos)
+      << twice.err;
+}
+
+TEST(ArtifactsCli, BadFromFlagsAreUsageErrorsNamingTheOption) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  std::string hex(64, 'a');
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {{"--runtime", "runc", "--from", "/x.tar.xz"},
+       "--from /x.tar.xz: needs exactly one --runtime, kata or gvisor (got: runc)"},
+      {{"--runtime", "kata", "--sha256", hex},
+       "--sha256 " + hex + ": needs --from (it applies to the installed files)"},
+      {{"--runtime", "kata", "--from", "/x.tar.xz", "--sha256", hex, "--checksum-file", "/s"},
+       "--sha256 " + hex + " and --checksum-file /s are exclusive: give one"},
+      {{"--runtime", "kata", "--from", "/x.tar.xz", "--prefix", "opt"},
+       "--prefix opt: must be an absolute path"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"install"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    auto r = mkata(args);
+    EXPECT_EQ(r.exit_code, 2) << c.error;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "mkata: error: install: " + c.error);
+    EXPECT_EQ(r.out, "");
+  }
+}
+
 }  // namespace
 }  // namespace mkata::artifacts
