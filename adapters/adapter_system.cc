@@ -80,7 +80,10 @@ Result<int> RealAdapterSystem::run_to_file(const std::vector<std::string>& argv,
     return fail(Error::from_errno("fork for " + argv[0], errno));
   }
   if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
+    // stdin is an empty pipe, not /dev/null: runsc chowns the stdio it passes to the sandbox
+    // (which runs as nobody), and the host's /dev/null must keep its owner.
+    int empty[2];
+    int in = pipe(empty) == 0 ? (close(empty[1]), empty[0]) : -1;
     if (in < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) {
       child_fail("redirect output", errno);
     }

@@ -505,7 +505,16 @@ class AdaptersTest : public ::testing::Test {
   std::optional<cri::CriClient> client_;
 };
 
+// The owner of the host's /dev/null. Plain runsc (20221219) chowns it to the sandbox user
+// (nobody) when the shim starts it directly; the adapter must not let that happen.
+std::pair<uid_t, gid_t> dev_null_owner() {
+  struct stat st {};
+  stat("/dev/null", &st);
+  return {st.st_uid, st.st_gid};
+}
+
 TEST_F(AdaptersTest, PodPerHandlerRunsIsolatedAndLeavesNothingBehind) {
+  auto null_owner = dev_null_owner();
   auto handlers = client_->loaded_runtime_handlers();
   ASSERT_TRUE(handlers) << handlers.error().message();
   EXPECT_EQ(handlers->size(), 4u);
@@ -539,11 +548,20 @@ TEST_F(AdaptersTest, PodPerHandlerRunsIsolatedAndLeavesNothingBehind) {
   for (const auto& line : split(read_file(dir_ + "/runsc-adapter.trace").value_or(""), '\n')) {
     if (line.find(" -> ") != std::string::npos) std::cout << "[ runsc adapter ] " << line << "\n";
   }
+  EXPECT_EQ(dev_null_owner(), null_owner) << "a gVisor pod changed the owner of /dev/null";
 }
 
-// The control experiment: the same gVisor pod with plain runsc as BinaryName fails on this host
-// (LAB-NOTES.md problem 1), so it is the adapter that makes the gvisor handler work.
 TEST_F(AdaptersTest, PlainRunscFailsWhereTheAdapterWorks) {
+  // Plain runsc chowns the host's /dev/null to nobody (one more reason for the adapter): put the
+  // owner back whatever happens below.
+  struct RestoreNullOwner {
+    std::pair<uid_t, gid_t> owner = dev_null_owner();
+    ~RestoreNullOwner() {
+      if (dev_null_owner() != owner && chown("/dev/null", owner.first, owner.second) != 0) {
+        ADD_FAILURE() << "could not restore the owner of /dev/null";
+      }
+    }
+  } restore_null_owner;
   cri::PodSpec pod;
   pod.name = "adapters-gvisor-plain";
   pod.uid = "uid-plain-" + std::to_string(getpid());
