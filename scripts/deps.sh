@@ -13,7 +13,7 @@ packages=(
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # what mkata drives: containerd, the OCI runtimes, CNI, networking tools
-  containerd runc crun runsc containernetworking-plugins iptables iproute2 procps kmod
+  containerd runc crun runsc containernetworking-plugins iptables iproute2 procps kmod util-linux xz-utils
   # benchmarks
   wrk nginx-light curl
 )
