@@ -1,20 +1,12 @@
 // See installed_runtime.h.
 #include "artifacts/installed_runtime.h"
 
-#include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "core/timestamp.h"
 
 namespace mkata::artifacts {
 namespace {
-
-std::string utc_now() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 std::string plural(size_t n, const std::string& word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");

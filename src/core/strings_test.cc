@@ -1,4 +1,5 @@
 #include "core/strings.h"
+#include "core/timestamp.h"
 
 #include <gtest/gtest.h>
 
@@ -19,6 +20,14 @@ TEST(Strings, Affixes) {
   EXPECT_TRUE(starts_with("containerd", "contain"));
   EXPECT_FALSE(starts_with("c", "contain"));
   EXPECT_TRUE(ends_with("x.toml", ".toml"));
+}
+
+TEST(Timestamp, Rfc3339Utc) {
+  std::string t = utc_now();
+  ASSERT_EQ(t.size(), 20u) << t;
+  EXPECT_EQ(t[4], '-');
+  EXPECT_EQ(t[10], 'T');
+  EXPECT_EQ(t[19], 'Z');
 }
 
 }  // namespace mkata

@@ -8,6 +8,7 @@
 
 #include "core/files.h"
 #include "core/strings.h"
+#include "core/timestamp.h"
 #include "embedded/cni_config.h"
 #include "embedded/host_state.h"
 #include "embedded/ledger.h"
@@ -21,13 +22,6 @@ namespace {
 
 using nlohmann::json;
 using std::chrono::milliseconds;
-
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
-}
 
 json handler_json(const NodeHandler& h) {
   return {{"runtime", h.runtime},
@@ -239,7 +233,7 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   node.bridge = o.bridge;
   node.subnet = o.subnet;
   node.cgroup_parent = layout.cgroup_parent;
-  node.started_utc = now_utc();
+  node.started_utc = utc_now();
   node.sandbox_image = input.sandbox_image;
   for (const auto& i : *images) node.images[i.name] = i.reference;
   node.handlers = options.handlers;

@@ -10,6 +10,7 @@
 #include "core/files.h"
 #include "core/interrupt.h"
 #include "core/strings.h"
+#include "core/timestamp.h"
 #include "embedded/embedded_node.h"
 #include "embedded/handler_choice.h"
 #include "host/host_facts.h"
@@ -26,13 +27,6 @@ using Clock = std::chrono::steady_clock;
 using report::PhaseTiming;
 using report::RuntimeOutcome;
 using std::chrono::milliseconds;
-
-std::string now_utc() {
-  std::time_t t = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return text;
-}
 
 std::string random_uid() {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -298,7 +292,7 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
                                                 Progress& progress) {
   auto t_start = Clock::now();
   report::ValidationRecord record;
-  record.started_utc = now_utc();
+  record.started_utc = utc_now();
   if (auto r = options.node.validate(); !r) return fail(r.error());
   auto layout = embedded::NodeLayout::of(options.node);
 
