@@ -206,13 +206,36 @@ std::vector<std::string> cni_cache_entries(const std::string& network, const std
   return found;
 }
 
-Result<void> remove_cni_cache(const std::string& network, const std::string& dir) {
-  for (const auto& f : cni_cache_entries(network, dir)) {
+namespace {
+Result<void> remove_cache_files(const std::vector<std::string>& files) {
+  for (const auto& f : files) {
     if (unlink(f.c_str()) != 0 && errno != ENOENT) {
       return fail(Error::from_errno("remove CNI cache entry " + f, errno));
     }
   }
   return {};
+}
+}  // namespace
+
+Result<void> remove_cni_cache(const std::string& network, const std::string& dir) {
+  return remove_cache_files(cni_cache_entries(network, dir));
+}
+
+std::vector<std::string> node_cni_cache_entries(const std::string& network,
+                                                const std::vector<std::string>& pod_ids,
+                                                const std::string& dir) {
+  auto found = cni_cache_entries(network, dir);
+  for (const auto& id : pod_ids) {
+    std::string loopback = dir + "/cni-loopback-" + id + "-lo";
+    if (!id.empty() && path_exists(loopback)) found.push_back(loopback);
+  }
+  return found;
+}
+
+Result<void> remove_node_cni_cache(const std::string& network,
+                                   const std::vector<std::string>& pod_ids,
+                                   const std::string& dir) {
+  return remove_cache_files(node_cni_cache_entries(network, pod_ids, dir));
 }
 
 bool link_exists(const std::string& name) { return path_exists("/sys/class/net/" + name); }

@@ -49,6 +49,18 @@ std::vector<std::string> cni_cache_entries(const std::string& network,
 Result<void> remove_cni_cache(const std::string& network,
                               const std::string& dir = "/var/lib/cni/results");
 
+/// Everything of a node in the CNI cache: its network's entries plus the entries of CRI's own
+/// loopback network for its pods ("cni-loopback-<pod id>-lo"). CNI DEL removes the latter only
+/// when a pod is stopped through CRI, so a killed run leaves them behind (seen here).
+std::vector<std::string> node_cni_cache_entries(const std::string& network,
+                                                const std::vector<std::string>& pod_ids,
+                                                const std::string& dir = "/var/lib/cni/results");
+
+/// Removes node_cni_cache_entries().
+Result<void> remove_node_cni_cache(const std::string& network,
+                                   const std::vector<std::string>& pod_ids,
+                                   const std::string& dir = "/var/lib/cni/results");
+
 /// True when a network interface of that name exists.
 bool link_exists(const std::string& name);
 

@@ -49,6 +49,18 @@ TEST(HostState, CniCacheEntriesOfOneNetworkOnly) {
   EXPECT_TRUE(path_exists(dir / "other-ddd-eth0"));
 }
 
+TEST(HostState, NodeCniCacheIncludesCriLoopbackEntriesOfItsPodsOnly) {
+  test::TempDir dir("mkata-cni-cache");
+  for (const char* name : {"mk-node0-aaa-eth0", "cni-loopback-aaa-lo", "cni-loopback-zzz-lo"}) {
+    ASSERT_TRUE(write_file_atomic(dir / name, "{}"));
+  }
+  EXPECT_EQ(node_cni_cache_entries("mk-node0", {"aaa"}, dir.path()),
+            (std::vector<std::string>{dir / "mk-node0-aaa-eth0", dir / "cni-loopback-aaa-lo"}));
+  ASSERT_TRUE(remove_node_cni_cache("mk-node0", {"aaa"}, dir.path()));
+  EXPECT_FALSE(path_exists(dir / "cni-loopback-aaa-lo"));
+  EXPECT_TRUE(path_exists(dir / "cni-loopback-zzz-lo")) << "another pod's entry must stay";
+}
+
 TEST(HostState, ReadsASysctl) {
   auto v = read_sysctl("net.ipv4.ip_forward");
   ASSERT_TRUE(v) << v.error().message();

@@ -83,9 +83,9 @@ std::vector<std::string> force_cleanup(const NodeLayout& layout, const TeardownP
       failures.add(clean_nat_table(tool, layout.options.network_name, pod_ids));
     }
   }
-  if (auto c = cni_cache_entries(layout.options.network_name); !c.empty()) {
+  if (auto c = node_cni_cache_entries(layout.options.network_name, pod_ids); !c.empty()) {
     found.push_back(std::to_string(c.size()) + " CNI cache entries removed");
-    failures.add(remove_cni_cache(layout.options.network_name));
+    failures.add(remove_node_cni_cache(layout.options.network_name, pod_ids));
   }
   for (const auto& veth : links_of_bridge(layout.options.bridge)) {
     found.push_back("link " + veth + " deleted");
@@ -175,7 +175,7 @@ std::vector<std::string> host_leftovers(const NodeLayout& layout,
       left.push_back(std::string(tool) + " nat " + l);
     }
   }
-  for (const auto& c : cni_cache_entries(layout.options.network_name)) {
+  for (const auto& c : node_cni_cache_entries(layout.options.network_name, pod_ids)) {
     left.push_back("CNI cache " + c);
   }
   if (link_exists(layout.options.bridge)) left.push_back("link " + layout.options.bridge);
