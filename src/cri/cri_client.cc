@@ -125,8 +125,11 @@ Result<RuntimeStatus> CriClient::status(bool verbose) const {
   return from_proto(*r);
 }
 
-Result<std::map<std::string, std::string>> CriClient::loaded_runtime_handlers() const {
-  auto st = status(true);
+namespace {
+
+// The "config" entry of a verbose Status: the CRI config containerd really loaded, as JSON.
+Result<std::string> loaded_cri_config(const CriClient& client) {
+  auto st = client.status(true);
   if (!st) return fail(st.error());
   auto config = st->info.find("config");
   if (config == st->info.end()) {
@@ -134,22 +137,24 @@ Result<std::map<std::string, std::string>> CriClient::loaded_runtime_handlers() 
         "CRI Status: the runtime's verbose info has no \"config\" entry "
         "(is this containerd's CRI plugin?)");
   }
-  auto handlers = parse_runtime_handlers(config->second);
+  return config->second;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> CriClient::loaded_runtime_handlers() const {
+  auto config = loaded_cri_config(*this);
+  if (!config) return fail(config.error());
+  auto handlers = parse_runtime_handlers(*config);
   if (!handlers) return fail(handlers.error().wrap("CRI Status"));
   return handlers;
 }
 
 Result<std::map<std::string, LoadedRuntimeHandler>> CriClient::loaded_runtime_handler_details()
     const {
-  auto st = status(true);
-  if (!st) return fail(st.error());
-  auto config = st->info.find("config");
-  if (config == st->info.end()) {
-    return fail(
-        "CRI Status: the runtime's verbose info has no \"config\" entry "
-        "(is this containerd's CRI plugin?)");
-  }
-  auto handlers = parse_runtime_handler_details(config->second);
+  auto config = loaded_cri_config(*this);
+  if (!config) return fail(config.error());
+  auto handlers = parse_runtime_handler_details(*config);
   if (!handlers) return fail(handlers.error().wrap("CRI Status"));
   return handlers;
 }
