@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/build_paths.h"
 #include "core/process.h"
 #include "core/strings.h"
 
@@ -20,7 +21,7 @@ std::vector<std::string> adapter_dirs() {
   if (!ec) {
     dirs.push_back((exe.parent_path().parent_path().parent_path() / "adapters").string());
   }
-  dirs.push_back(MKATA_BINARY_DIR "/adapters");
+  dirs.push_back(binary_path("/adapters"));
   dirs.push_back(node::kAdapterDir);
   return dirs;
 }

@@ -13,12 +13,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/build_paths.h"
 #include "core/process.h"
 
 namespace mkata {
 namespace {
 
-const std::string kMkata = std::string(MKATA_BINARY_DIR) + "/src/cli/mkata";
+const std::string kMkata = binary_path("/src/cli/mkata");
 
 ProcessResult mkata_check(std::vector<std::string> args) {
   args.insert(args.begin(), {kMkata, "check"});
@@ -88,8 +89,8 @@ std::vector<std::string> expected_kata_reasons() {
     release.erase(release.find_last_not_of('\n') + 1);
     bool on_disk = slurp("/lib/modules/" + release + "/modules.dep").find("/vhost_vsock.ko") !=
                    std::string::npos;
-    bool builtin = slurp("/lib/modules/" + release + "/modules.builtin")
-                       .find("/vhost_vsock.ko") != std::string::npos;
+    bool builtin = slurp("/lib/modules/" + release + "/modules.builtin").find("/vhost_vsock.ko") !=
+                   std::string::npos;
     if (!builtin) {
       reasons.push_back(on_disk ? "vhost_vsock is not loaded (no /dev/vhost-vsock); the module "
                                   "is installed: load it with 'modprobe vhost_vsock'"
@@ -126,7 +127,8 @@ TEST(CheckCommand, HumanOutputLeadsWithVerdicts) {
   ProcessResult r = mkata_check({});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string first = r.out.substr(0, r.out.find('\n'));
-  EXPECT_EQ(first, installed("runc") ? "runc    usable" : "runc    not usable: runc is not installed");
+  EXPECT_EQ(first,
+            installed("runc") ? "runc    usable" : "runc    not usable: runc is not installed");
   bool kata = expected_kata_reasons().empty();
   EXPECT_NE(r.out.find(kata ? "\nSystem is capable of running Kata Containers\n"
                             : "\nSystem is not capable of running Kata Containers\n"),
@@ -143,7 +145,9 @@ TEST(CheckCommand, RequireDecidesTheExitCode) {
 TEST(CheckCommand, RequireOnFixtureTrees) {
   std::string testdata = MKATA_HOST_TESTDATA;
   EXPECT_EQ(mkata_check({"--root", testdata + "/intel-bare-metal-kvm", "--require",
-                         "runc,crun,gvisor,kata"}).exit_code, 0);
+                         "runc,crun,gvisor,kata"})
+                .exit_code,
+            0);
   ProcessResult cloud = mkata_check({"--root", testdata + "/cloud-vm-no-vmx", "--require", "kata"});
   EXPECT_EQ(cloud.exit_code, 1);
   EXPECT_EQ(cloud.err, "");
@@ -174,8 +178,8 @@ TEST(CheckCommand, FastEnough) {
   for (int i = 0; i < 11; ++i) {
     auto start = std::chrono::steady_clock::now();
     ASSERT_EQ(mkata_check({"--json"}).exit_code, 0);
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                           start).count());
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
   }
   std::sort(ms.begin(), ms.end());
   std::cout << "mkata check --json: min " << ms[0] << " ms, median " << ms[5] << " ms, max "

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "image/digest.h"
 #include "image/gzip.h"
@@ -28,7 +29,7 @@ bool real_workloads_built(const std::string& dir) {
 }
 
 std::string workload_dir(const test::TempDir& tmp, bool* real) {
-  std::string built = std::string(MKATA_BINARY_DIR) + "/workloads";
+  std::string built = binary_path("/workloads");
   *real = real_workloads_built(built);
   if (*real) return built;
   std::filesystem::create_directories(tmp / "bin");

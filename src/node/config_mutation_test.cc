@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "node/containerd_config.h"
 #include "node/engine_config.h"
@@ -20,16 +21,21 @@ std::string mutate(std::string text, std::mt19937& rng) {
     size_t pos = text.empty() ? 0 : rng() % (text.size() + 1);
     char c = kAlphabet[rng() % kAlphabet.size()];
     switch (rng() % 3) {
-      case 0: text.insert(pos, 1, c); break;
-      case 1: if (pos < text.size()) text.erase(pos, 1 + rng() % 8); break;
-      default: if (pos < text.size()) text[pos] = c;
+      case 0:
+        text.insert(pos, 1, c);
+        break;
+      case 1:
+        if (pos < text.size()) text.erase(pos, 1 + rng() % 8);
+        break;
+      default:
+        if (pos < text.size()) text[pos] = c;
     }
   }
   return text;
 }
 
 TEST(ConfigMutation, EveryMutantFailsCleanlyOrRoundTrips) {
-  auto seed = read_file(MKATA_SOURCE_DIR "/src/node/testdata/containerd-1.6-default.toml");
+  auto seed = read_file(source_path("/src/node/testdata/containerd-1.6-default.toml"));
   ASSERT_TRUE(seed);
   std::vector<std::string> seeds = {*seed, "version = 2\n", "", "version = 3\n[grpc]\n"};
   std::vector<RuntimeHandler> handlers = {kata_handler(), gvisor_handler(false, "/a")};

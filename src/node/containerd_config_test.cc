@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "node/managed_block.h"
@@ -15,8 +16,8 @@
 namespace mkata::node {
 namespace {
 
-const std::string kTestdata = MKATA_SOURCE_DIR "/src/node/testdata/";
-const std::string kMicrok8s = MKATA_SOURCE_DIR "/../shared/fixtures/microk8s/";
+const std::string kTestdata = source_path("/src/node/testdata/");
+const std::string kMicrok8s = source_path("/../shared/fixtures/microk8s/");
 
 struct Fixture {
   std::string name;
@@ -67,8 +68,10 @@ Fixture template_fixture(const std::string& file, ConfigSchema schema) {
 
 std::vector<Fixture> fixtures() {
   std::vector<Fixture> all = {
-      toml_fixture("containerd-1.6-default.toml", must_read(kTestdata + "containerd-1.6-default.toml")),
-      toml_fixture("containerd-2.0-config.toml", must_read(kTestdata + "containerd-2.0-config.toml")),
+      toml_fixture("containerd-1.6-default.toml",
+                   must_read(kTestdata + "containerd-1.6-default.toml")),
+      toml_fixture("containerd-2.0-config.toml",
+                   must_read(kTestdata + "containerd-2.0-config.toml")),
       toml_fixture("absent.toml", std::nullopt),
       toml_fixture("absent-v3.toml", std::nullopt, ConfigSchema::kV3),
       toml_fixture("empty.toml", std::string()),
@@ -78,7 +81,8 @@ std::vector<Fixture> fixtures() {
       template_fixture("config-v3.toml.tmpl", ConfigSchema::kV3),
   };
   for (const char* name : {"containerd-template.toml", "containerd-template.2020-08.toml"}) {
-    if (path_exists(kMicrok8s + name)) all.push_back(toml_fixture(name, must_read(kMicrok8s + name)));
+    if (path_exists(kMicrok8s + name))
+      all.push_back(toml_fixture(name, must_read(kMicrok8s + name)));
   }
   if (find_executable("containerd")) {
     auto out = run_checked({"containerd", "config", "default"});
@@ -95,7 +99,8 @@ std::optional<std::string> after_of(const ConfigEdit& edit) {
 }
 
 TEST(ContainerdConfig, MicroK8sFixturesArePresent) {
-  if (!path_exists(kMicrok8s)) GTEST_SKIP() << kMicrok8s << " is absent (CI clones shared/ beside the repo)";
+  if (!path_exists(kMicrok8s))
+    GTEST_SKIP() << kMicrok8s << " is absent (CI clones shared/ beside the repo)";
   EXPECT_TRUE(path_exists(kMicrok8s + "containerd-template.toml"));
 }
 
@@ -146,22 +151,24 @@ TEST(ContainerdConfig, UserEditOutsideTheBlockSurvivesUninstall) {
 }
 
 TEST(ContainerdConfig, SchemaComesFromTheVersionLine) {
-  auto v3 = plan_install(toml_fixture("x", "version = 3\n").target, "version = 3\n", {kata_handler()});
+  auto v3 =
+      plan_install(toml_fixture("x", "version = 3\n").target, "version = 3\n", {kata_handler()});
   ASSERT_TRUE(v3) << v3.error().message();
   EXPECT_EQ(v3->schema, ConfigSchema::kV3);
-  EXPECT_EQ(v3->after,
-            "version = 3\n"
-            "# BEGIN mkata default runtime (added by mkata: containerd needs its default runtime "
-            "listed once any runtime is; removed with the last mkata runtime)\n"
-            "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n"
-            "  runtime_type = \"io.containerd.runc.v2\"\n"
-            "# END mkata default runtime\n"
-            "# BEGIN mkata runtime kata (managed by mkata; remove with: mkata uninstall --runtime kata)\n"
-            "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.kata]\n"
-            "  runtime_type = \"io.containerd.kata.v2\"\n"
-            "  privileged_without_host_devices = true\n"
-            "  pod_annotations = [\"io.katacontainers.*\"]\n"
-            "# END mkata runtime kata\n");
+  EXPECT_EQ(
+      v3->after,
+      "version = 3\n"
+      "# BEGIN mkata default runtime (added by mkata: containerd needs its default runtime "
+      "listed once any runtime is; removed with the last mkata runtime)\n"
+      "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.runc]\n"
+      "  runtime_type = \"io.containerd.runc.v2\"\n"
+      "# END mkata default runtime\n"
+      "# BEGIN mkata runtime kata (managed by mkata; remove with: mkata uninstall --runtime kata)\n"
+      "[plugins.\"io.containerd.cri.v1.runtime\".containerd.runtimes.kata]\n"
+      "  runtime_type = \"io.containerd.kata.v2\"\n"
+      "  privileged_without_host_devices = true\n"
+      "  pod_annotations = [\"io.katacontainers.*\"]\n"
+      "# END mkata runtime kata\n");
 }
 
 TEST(ContainerdConfig, AbsentFileGetsACreatedHeaderAndIsDeletedOnUninstall) {
@@ -214,7 +221,8 @@ TEST(ContainerdConfig, DefaultRuntimeStaysListedWhileMkataListsRuntimes) {
   // A file whose default runtime is another handler it defines needs no block.
   std::string own =
       "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\".containerd]\n  default_runtime_name = "
-      "\"mine\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.mine]\n  runtime_type = "
+      "\"mine\"\n[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.mine]\n  runtime_type "
+      "= "
       "\"io.containerd.runc.v2\"\n";
   auto mine = plan_install(target, own, {kata_handler()});
   ASSERT_TRUE(mine);
@@ -264,8 +272,8 @@ TEST(ContainerdConfig, K3sBaseTemplateKeepsItsOwnRunc) {
   Fixture f = template_fixture("config.toml.tmpl", ConfigSchema::kV2);
   auto installed = plan_install(f.target, f.text, {runc_handler(), kata_handler()});
   ASSERT_TRUE(installed) << installed.error().message();
-  EXPECT_EQ(installed->notes[0], "runc: defined by the base template of " + f.target.path +
-                                     "; left as is");
+  EXPECT_EQ(installed->notes[0],
+            "runc: defined by the base template of " + f.target.path + "; left as is");
   EXPECT_EQ(block_labels(installed->after), std::vector<std::string>{"runtime kata"});
 }
 
@@ -294,8 +302,9 @@ TEST(ContainerdConfig, BadInputIsAOneLineUsageError) {
             "schema v1, where runtime tables are ignored");
   auto v9 = plan_install(at("/c.toml"), "version = 9\n", {kata_handler()});
   ASSERT_FALSE(v9);
-  EXPECT_EQ(v9.error().message(),
-            "/c.toml has config version = 9 (accepted: 2 for containerd 1.x, 3 for containerd 2.x)");
+  EXPECT_EQ(
+      v9.error().message(),
+      "/c.toml has config version = 9 (accepted: 2 for containerd 1.x, 3 for containerd 2.x)");
 }
 
 TEST(ContainerdConfig, DottedRuntimesThatWouldCollideAreRefusedBeforeWriting) {

@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "support/test_env.h"
 
 namespace mkata::node {
 namespace {
 
-const std::string kStockEnv = MKATA_SOURCE_DIR "/../shared/fixtures/microk8s/containerd-env";
+const std::string kStockEnv = source_path("/../shared/fixtures/microk8s/containerd-env");
 
 TEST(ContainerdEnv, ReplacesTheSnapsCommentedLine) {
   auto stock = read_file(kStockEnv);
@@ -22,8 +23,7 @@ TEST(ContainerdEnv, ReplacesTheSnapsCommentedLine) {
   EXPECT_EQ(text.find("# KATA_PATH="), std::string::npos);
   EXPECT_EQ(text.size(), stock->size() - 2 + std::string("/opt/kata/bin").size());
   EXPECT_EQ(with_kata_path(text, "/opt/kata/bin"), text);
-  EXPECT_EQ(with_kata_path(text, "/srv/kata/bin"),
-            with_kata_path(*stock, "/srv/kata/bin"));
+  EXPECT_EQ(with_kata_path(text, "/srv/kata/bin"), with_kata_path(*stock, "/srv/kata/bin"));
 }
 
 TEST(ContainerdEnv, InsertsBeforeThePathLineOrAppendsBoth) {

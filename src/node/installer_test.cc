@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/strings.h"
 #include "support/test_env.h"
@@ -82,8 +83,9 @@ TEST(Installer, SecondInstallChangesNothingAndSaysSo) {
                       "kata: already installed in " + file + " (unchanged)"),
             second->end());
   EXPECT_NE(std::find(second->begin(), second->end(), "no change to " + file), second->end());
-  EXPECT_EQ(second->back(), "verified: containerd 1.6.20~ds1 at /run/test.sock loaded kata "
-                            "(io.containerd.kata.v2)");
+  EXPECT_EQ(second->back(),
+            "verified: containerd 1.6.20~ds1 at /run/test.sock loaded kata "
+            "(io.containerd.kata.v2)");
 }
 
 TEST(Installer, HandlerMissingAfterRestartIsACheckFailureWithAFix) {
@@ -94,13 +96,16 @@ TEST(Installer, HandlerMissingAfterRestartIsACheckFailureWithAFix) {
   auto r = install_runtimes(request_for(file, {"kata"}), node.hooks());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind(), ErrorKind::kCheckFailed);
-  EXPECT_EQ(r.error().message(), "install kata: containerd at /run/test.sock did not load the "
-                                 "runtime handler 'kata' written to " + file + " (loaded: runc)");
+  EXPECT_EQ(r.error().message(),
+            "install kata: containerd at /run/test.sock did not load the "
+            "runtime handler 'kata' written to " +
+                file + " (loaded: runc)");
   EXPECT_EQ(r.error().hint(),
-            file + " uses config schema v3 (containerd 2.x, plugin id "
-                   "\"io.containerd.cri.v1.runtime\"), but containerd 1.6.20~ds1 reads schema v2: "
-                   "set 'version = 2' and write runtimes under \"io.containerd.grpc.v1.cri\" (or "
-                   "upgrade containerd)");
+            file +
+                " uses config schema v3 (containerd 2.x, plugin id "
+                "\"io.containerd.cri.v1.runtime\"), but containerd 1.6.20~ds1 reads schema v2: "
+                "set 'version = 2' and write runtimes under \"io.containerd.grpc.v1.cri\" (or "
+                "upgrade containerd)");
 }
 
 TEST(Installer, InstalledShimsBecomeTheHandlersRuntimePath) {
@@ -122,7 +127,7 @@ TEST(Installer, InstalledShimsBecomeTheHandlersRuntimePath) {
 }
 
 TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
-  const std::string fixtures = MKATA_SOURCE_DIR "/../shared/fixtures/microk8s/";
+  const std::string fixtures = source_path("/../shared/fixtures/microk8s/");
   auto tmpl = read_file(fixtures + "containerd-template.toml");
   auto env = read_file(fixtures + "containerd-env");
   if (!tmpl || !env) GTEST_SKIP() << "the MicroK8s fixtures in " << fixtures << " are missing";
@@ -141,8 +146,8 @@ TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
   auto r = install_runtimes(request, node.hooks());
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_NE(std::find(r->begin(), r->end(),
-                      "set KATA_PATH=/srv/kata/bin in " + args + "/containerd-env (backup: " +
-                          args + "/containerd-env.mkata-backup)"),
+                      "set KATA_PATH=/srv/kata/bin in " + args +
+                          "/containerd-env (backup: " + args + "/containerd-env.mkata-backup)"),
             r->end())
       << join(*r, "\n");
   EXPECT_NE(read_file(args + "/containerd-env")->find("\nKATA_PATH=/srv/kata/bin\n"),
@@ -185,8 +190,9 @@ TEST(Installer, UninstallVerifiesTheHandlerIsGone) {
   ASSERT_TRUE(install_runtimes(req, node.hooks()));
   auto stale = uninstall_runtimes(req, node.hooks());  // the fake still reports gvisor
   ASSERT_FALSE(stale);
-  EXPECT_EQ(stale.error().message(), "uninstall gvisor: containerd at /run/test.sock still has "
-                                     "the runtime handler 'gvisor' after uninstall");
+  EXPECT_EQ(stale.error().message(),
+            "uninstall gvisor: containerd at /run/test.sock still has "
+            "the runtime handler 'gvisor' after uninstall");
   EXPECT_EQ(*read_file(file), original);  // the block is removed all the same
 }
 

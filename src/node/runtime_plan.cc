@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/strings.h"
 #include "node/distribution.h"
@@ -13,8 +14,8 @@ namespace mkata::node {
 
 namespace {
 
-constexpr const char* kPathDirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
-                                     "/sbin", "/bin"};
+constexpr const char* kPathDirs[] = {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+                                     "/usr/bin",        "/sbin",          "/bin"};
 
 std::optional<std::string> find_in(const std::string& root, const std::vector<std::string>& dirs,
                                    const std::string& name) {
@@ -34,7 +35,8 @@ RuntimeHostFacts probe_runtime_host(const std::string& root) {
   facts.runsc_shim = find_in(root, path_dirs(), "containerd-shim-runsc-v1");
   facts.kata_shim = find_in(root, path_dirs(), "containerd-shim-kata-v2");
   facts.kata_shim_in_path = facts.kata_shim.has_value();
-  if (!facts.kata_shim) facts.kata_shim = find_in(root, {"/opt/kata/bin"}, "containerd-shim-kata-v2");
+  if (!facts.kata_shim)
+    facts.kata_shim = find_in(root, {"/opt/kata/bin"}, "containerd-shim-kata-v2");
   // LAB-NOTES.md: crun refuses "hybrid mode" when the cgroup2 mount at /sys/fs/cgroup/unified has
   // controllers that no v1 hierarchy claims.
   facts.hybrid_cgroups = path_exists(under_root(root, "/sys/fs/cgroup/unified/cgroup.controllers"));
@@ -54,23 +56,26 @@ Result<RuntimeHandler> plan_runtime(const std::string& runtime, const RuntimeHos
   }
   if (runtime == "gvisor") {
     if (facts.runsc_shim) return gvisor_handler(true, "");
-    notes.push_back("gvisor: no containerd-shim-runsc-v1: using the runc shim with the runsc "
-                    "adapter " + dir + "/" + kRunscAdapterName);
+    notes.push_back(
+        "gvisor: no containerd-shim-runsc-v1: using the runc shim with the runsc "
+        "adapter " +
+        dir + "/" + kRunscAdapterName);
     return gvisor_handler(false, dir + "/" + kRunscAdapterName);
   }
   if (runtime == "kata") {
     RuntimeHandler h = kata_handler(choices.kata_config);
     if (!facts.kata_shim) {
-      notes.push_back("warning: kata: containerd-shim-kata-v2 is not installed (looked in "
-                      "/opt/kata/bin and PATH): kata pods will fail until Kata Containers is "
-                      "installed");
+      notes.push_back(
+          "warning: kata: containerd-shim-kata-v2 is not installed (looked in "
+          "/opt/kata/bin and PATH): kata pods will fail until Kata Containers is "
+          "installed");
     } else if (!facts.kata_shim_in_path) {
       h.runtime_path = *facts.kata_shim;  // containerd's PATH does not include /opt/kata/bin
     }
     return h;
   }
-  return fail(Error::usage("unknown runtime '" + runtime +
-                           "' (accepted: runc, crun, gvisor, kata)"));
+  return fail(
+      Error::usage("unknown runtime '" + runtime + "' (accepted: runc, crun, gvisor, kata)"));
 }
 
 Result<std::vector<RuntimeHandler>> plan_runtimes(const std::vector<std::string>& runtimes,
@@ -109,7 +114,7 @@ std::optional<std::string> find_adapter_source(const std::string& name) {
     candidates = {(dir / name).string(), (dir / "../lib/mkata" / name).string(),
                   (dir / "../adapters" / name).string()};
   }
-  candidates.push_back(std::string(MKATA_BINARY_DIR) + "/adapters/" + name);
+  candidates.push_back(binary_path("/adapters/") + name);
   for (const auto& c : candidates) {
     if (access(c.c_str(), X_OK) == 0) return std::filesystem::weakly_canonical(c, ec).string();
   }

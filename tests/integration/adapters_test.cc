@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
@@ -238,7 +239,7 @@ class AdaptersTest : public ::testing::Test {
     if (!fs::exists("/usr/lib/cni/bridge")) GTEST_SKIP() << "/usr/lib/cni/bridge is not installed";
     if (real_images_) {
       for (const auto& name : image::kWorkloadNames) {
-        if (!fs::exists(std::string(MKATA_BINARY_DIR) + "/workloads/" + name)) {
+        if (!fs::exists(binary_path("/workloads/") + name)) {
           GTEST_SKIP() << "workload binary " << name << " is not built (ninja " << name << ")";
         }
       }
@@ -259,7 +260,7 @@ class AdaptersTest : public ::testing::Test {
     daemon_.emplace(std::move(*daemon));
     if (real_images_) {
       image::ImageSetOptions set;
-      set.workload_dir = std::string(MKATA_BINARY_DIR) + "/workloads";
+      set.workload_dir = binary_path("/workloads");
       set.out_dir = dir_ + "/images";
       auto built = image::build_image_set(set);
       ASSERT_TRUE(built) << built.error().message();

@@ -16,6 +16,7 @@
 #include "artifacts/kata_release.h"
 #include "artifacts/testing/loopback_http_server.h"
 #include "artifacts/testing/release_fixtures.h"
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "support/test_env.h"
@@ -461,9 +462,10 @@ TEST(GvisorDistribution, UsesDebiansRunscAndNamesAPathTheHandlerCanUse) {
   EXPECT_EQ(access(installed->binary_path.c_str(), X_OK), 0);
 }
 
-// --- The real CLI: install --from, then the handler; uninstall --purge removes both ---------------
+// --- The real CLI: install --from, then the handler; uninstall --purge removes both
+// ---------------
 
-const std::string kMkata = MKATA_BINARY_DIR "/src/cli/mkata";
+const std::string kMkata = binary_path("/src/cli/mkata");
 
 ProcessResult mkata(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {kMkata};
@@ -478,10 +480,11 @@ TEST_F(KataRelease, CliInstallsFromAnArchiveRegistersItAndPurgeUndoesBoth) {
   const std::string original = "version = 2\n# the user's config\n";
   std::string config = dir_ / "config.toml";
   ASSERT_TRUE(write_file_atomic(config, original));
-  std::vector<std::string> where = {"--config", config, "--distro", "containerd", "--prefix",
-                                    prefix_, "--manifest-dir", options_.manifest_dir, "--no-restart"};
-  std::vector<std::string> install = {"install", "--runtime", "kata", "--from", dir_ / kArchive,
-                                      "--sha256", sha256_};
+  std::vector<std::string> where = {"--config",    config,  "--distro",       "containerd",
+                                    "--prefix",    prefix_, "--manifest-dir", options_.manifest_dir,
+                                    "--no-restart"};
+  std::vector<std::string> install = {"install",       "--runtime", "kata", "--from",
+                                      dir_ / kArchive, "--sha256",  sha256_};
   install.insert(install.end(), where.begin(), where.end());
   auto r = mkata(install);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -490,7 +493,8 @@ TEST_F(KataRelease, CliInstallsFromAnArchiveRegistersItAndPurgeUndoesBoth) {
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
             "installed kata 3.2.0 into " + prefix_ + " (checksum verified)");
   EXPECT_NE(r.out.find("  shim: " + shim + "\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  files: 12 added, 0 replaced, 0 unchanged, 0 removed\n"), std::string::npos)
+  EXPECT_NE(r.out.find("  files: 12 added, 0 replaced, 0 unchanged, 0 removed\n"),
+            std::string::npos)
       << r.out;
   EXPECT_EQ(keys(snapshot(prefix_)), kKataTree);
   EXPECT_TRUE(path_exists(options_.manifest_dir + "/kata.json"));
@@ -505,9 +509,10 @@ TEST_F(KataRelease, CliInstallsFromAnArchiveRegistersItAndPurgeUndoesBoth) {
             "kata 3.2.0 is already installed in " + prefix_ + ": 12 files unchanged")
       << again.out;
 
-  std::vector<std::string> uninstall = {"uninstall", "--runtime", "kata", "--purge", "--config",
-                                        config, "--distro", "containerd", "--manifest-dir",
-                                        options_.manifest_dir, "--no-restart"};
+  std::vector<std::string> uninstall = {
+      "uninstall",   "--runtime", "kata",       "--purge",        "--config",
+      config,        "--distro",  "containerd", "--manifest-dir", options_.manifest_dir,
+      "--no-restart"};
   auto u = mkata(uninstall);
   ASSERT_EQ(u.exit_code, 0) << u.err;
   EXPECT_NE(u.out.find("purged kata: removed "), std::string::npos) << u.out;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
@@ -26,7 +27,7 @@ namespace mkata {
 
 namespace {
 
-const std::string kMkata = std::string(MKATA_BINARY_DIR) + "/src/cli/mkata";
+const std::string kMkata = binary_path("/src/cli/mkata");
 
 // The real workload binaries when the build has them; otherwise a tiny static C program compiled
 // here under the three names (the image mechanics do not depend on what the binary does).
@@ -40,7 +41,7 @@ bool real_workloads_built(const std::string& dir) {
 }
 
 Result<std::string> workload_dir(const test::TempDir& tmp, bool* real) {
-  std::string built = std::string(MKATA_BINARY_DIR) + "/workloads";
+  std::string built = binary_path("/workloads");
   *real = real_workloads_built(built);
   if (*real) return built;
   std::filesystem::create_directories(tmp / "bin");

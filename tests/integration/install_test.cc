@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
@@ -27,9 +27,9 @@ namespace {
 using node::InstallRequest;
 using node::NodeHooks;
 
-const std::string kMkata = MKATA_BINARY_DIR "/src/cli/mkata";
-const std::string kTestdata = MKATA_SOURCE_DIR "/src/node/testdata/";
-const std::string kMicrok8s = MKATA_SOURCE_DIR "/../shared/fixtures/microk8s/";
+const std::string kMkata = binary_path("/src/cli/mkata");
+const std::string kTestdata = source_path("/src/node/testdata/");
+const std::string kMicrok8s = source_path("/../shared/fixtures/microk8s/");
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
@@ -181,8 +181,10 @@ void run_round_trip(const RoundTrip& rt, const std::vector<std::string>& runtime
 
   auto removed = node::uninstall_runtimes(request, node.hooks());
   ASSERT_TRUE(removed) << removed.error().message() << "\n" << removed.error().hint();
-  if (rt.original) EXPECT_EQ(must_read(file), *rt.original);
-  else EXPECT_FALSE(path_exists(file));
+  if (rt.original)
+    EXPECT_EQ(must_read(file), *rt.original);
+  else
+    EXPECT_FALSE(path_exists(file));
   if (rt.original) {
     loaded = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
     ASSERT_TRUE(loaded) << loaded.error().message();
@@ -193,8 +195,11 @@ void run_round_trip(const RoundTrip& rt, const std::vector<std::string>& runtime
 TEST(InstallIntegration, PlainContainerdConfig) {
   MKATA_REQUIRE_ROOT();
   MKATA_REQUIRE_PROGRAM("containerd");
-  run_round_trip({.name = "plain", .original = std::string("version = 2\n\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  stream_server_address = \"127.0.0.1\"\n")},
-                 {"kata", "gvisor", "crun", "runc"}, {"kata", "gvisor", "crun", "runc"});
+  run_round_trip(
+      {.name = "plain",
+       .original = std::string("version = 2\n\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  "
+                               "stream_server_address = \"127.0.0.1\"\n")},
+      {"kata", "gvisor", "crun", "runc"}, {"kata", "gvisor", "crun", "runc"});
 }
 
 TEST(InstallIntegration, ContainerdConfigDefault) {
@@ -219,8 +224,10 @@ TEST(InstallIntegration, MicroK8sTemplatesRenderedLikeTheSnap) {
   MKATA_REQUIRE_PROGRAM("containerd");
   if (!path_exists(kMicrok8s)) GTEST_SKIP() << kMicrok8s << " is absent";
   for (const char* name : {"containerd-template.toml", "containerd-template.2020-08.toml"}) {
-    RoundTrip rt{.name = name, .original = must_read(kMicrok8s + name),
-                 .file_name = "containerd-template.toml", .distro = "microk8s"};
+    RoundTrip rt{.name = name,
+                 .original = must_read(kMicrok8s + name),
+                 .file_name = "containerd-template.toml",
+                 .distro = "microk8s"};
     // The placeholders point at a directory of this test's own.
     test::TempDir snapdirs("mkata-install-snap");
     ASSERT_TRUE(make_directories(snapdirs / "snap-data/args/cni-network"));
@@ -237,8 +244,10 @@ TEST(InstallIntegration, K3sTemplateRenderedOverABase) {
   MKATA_REQUIRE_PROGRAM("containerd");
   test::TempDir basedir("mkata-install-k3s");
   ContainerdPaths paths = ContainerdPaths::under(basedir / "unused");
-  RoundTrip rt{.name = "k3s config.toml.tmpl", .original = must_read(kTestdata + "k3s-config.toml.tmpl"),
-               .file_name = "config.toml.tmpl", .distro = "k3s"};
+  RoundTrip rt{.name = "k3s config.toml.tmpl",
+               .original = must_read(kTestdata + "k3s-config.toml.tmpl"),
+               .file_name = "config.toml.tmpl",
+               .distro = "k3s"};
   rt.render = [paths](const std::string& t) { return render_k3s(t, paths); };
   run_round_trip(rt, {"kata", "gvisor"}, {"kata", "gvisor", "custom"});
 }
@@ -267,8 +276,9 @@ TEST(InstallIntegration, SchemaV3OnContainerd16IsCaughtByTheReadBack) {
       " did not load the runtime handler 'kata' written to " + file + " (loaded: "))
       << installed.error().message();
   EXPECT_TRUE(installed.error().hint().starts_with(
-      file + " uses config schema v3 (containerd 2.x, plugin id \"io.containerd.cri.v1.runtime\"), "
-             "but containerd 1.6"))
+      file +
+      " uses config schema v3 (containerd 2.x, plugin id \"io.containerd.cri.v1.runtime\"), "
+      "but containerd 1.6"))
       << installed.error().hint();
   auto removed = node::uninstall_runtimes(request, node.hooks());
   ASSERT_TRUE(removed) << removed.error().message();
@@ -280,7 +290,7 @@ TEST(InstallIntegration, AdaptersAreCopiedAndWiredAsLoadedByContainerd) {
   // node's tests; here: install puts them in the adapter dir and containerd loads BinaryName.
   MKATA_REQUIRE_ROOT();
   MKATA_REQUIRE_PROGRAM("containerd");
-  const std::string built = MKATA_BINARY_DIR "/adapters/";
+  const std::string built = binary_path("/adapters/");
   for (const char* a : {"mkata-runsc-adapter", "mkata-crun-adapter"}) {
     if (!path_exists(built + a)) GTEST_SKIP() << built << a << " is not built (ninja " << a << ")";
   }
@@ -312,7 +322,7 @@ TEST(InstallIntegration, AdaptersAreCopiedAndWiredAsLoadedByContainerd) {
     if (!hybrid && std::string(a) == "mkata-crun-adapter") continue;
     std::string copy = dir / ("lib/mkata/" + std::string(a));
     EXPECT_EQ(must_read(copy), must_read(built + a)) << a;
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(stat(copy.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0755u) << a;
   }
@@ -361,12 +371,14 @@ TEST(InstallCli, BadInputIsOneLineExit2AndTheFileIsUntouched) {
 
   r = mkata({"install", "--runtime", "firecracker", "--config", dir / "bad.toml"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(first_line(r.err), "mkata: error: install: invalid value 'firecracker' for --runtime "
-                               "(accepted: runc, crun, gvisor, kata)");
+  EXPECT_EQ(first_line(r.err),
+            "mkata: error: install: invalid value 'firecracker' for --runtime "
+            "(accepted: runc, crun, gvisor, kata)");
   r = mkata({"uninstall", "--runtime", "kata,lxc"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(first_line(r.err), "mkata: error: uninstall: invalid value 'lxc' for --runtime "
-                               "(accepted: runc, crun, gvisor, kata)");
+  EXPECT_EQ(first_line(r.err),
+            "mkata: error: uninstall: invalid value 'lxc' for --runtime "
+            "(accepted: runc, crun, gvisor, kata)");
 }
 
 TEST(InstallCli, ReadOnlyAndUnreadableFiles) {
@@ -420,8 +432,8 @@ TEST(InstallCli, PreparedOfflineThenVerifiedThroughTheRealBinary) {
   if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
   test::TempDir dir("mkata-install-cli");
   std::string file = dir / "config.toml";
-  auto r = mkata({"install", "--runtime", "kata,gvisor", "--distro", "containerd", "--config",
-                  file, "--no-restart", "--adapter-dir", dir / "lib"});
+  auto r = mkata({"install", "--runtime", "kata,gvisor", "--distro", "containerd", "--config", file,
+                  "--no-restart", "--adapter-dir", dir / "lib"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   PrivateNode node(dir.path(), file, [](const std::string& t) { return t; });
   ASSERT_TRUE(node.restart());

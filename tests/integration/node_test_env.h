@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
@@ -24,7 +25,7 @@ inline embedded::NodeOptions node_test_options(const std::string& name) {
   return {"/run/mkata-test-node-" + name, "mk-node0", "mk-node0", "100.64.14.0/24"};
 }
 
-inline std::string mkata_binary() { return MKATA_BINARY_DIR "/src/cli/mkata"; }
+inline std::string mkata_binary() { return binary_path("/src/cli/mkata"); }
 
 /// The CLI flags that select the test node.
 inline std::vector<std::string> node_flags(const embedded::NodeOptions& o) {
