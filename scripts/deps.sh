@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev
   # what mkata drives: containerd, the OCI runtimes, CNI, networking tools
   containerd runc crun runsc containernetworking-plugins iptables iproute2 procps kmod util-linux xz-utils
+  # the engines validate and install target (private daemons in tests; never the system's)
+  docker.io podman
   # benchmarks
   wrk nginx-light curl
 )

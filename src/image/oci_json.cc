@@ -93,6 +93,26 @@ Result<std::string> render_index(const std::vector<Descriptor>& manifests) {
 
 std::string render_oci_layout() { return R"({"imageLayoutVersion":"1.0.0"})"; }
 
+Result<std::string> render_docker_manifest(const std::vector<DockerManifestEntry>& entries) {
+  json list = json::array();
+  for (const auto& e : entries) {
+    list.push_back({{"Config", e.config}, {"RepoTags", e.repo_tags}, {"Layers", e.layers}});
+  }
+  return dump(list, "docker manifest");
+}
+
+Result<std::vector<DockerManifestEntry>> parse_docker_manifest(const std::string& text) {
+  return parse_with<std::vector<DockerManifestEntry>>(text, "docker manifest", [](const json& j) {
+    std::vector<DockerManifestEntry> list;
+    for (const auto& e : j) {
+      list.push_back({.config = e.at("Config").get<std::string>(),
+                      .repo_tags = e.value("RepoTags", std::vector<std::string>{}),
+                      .layers = e.at("Layers").get<std::vector<std::string>>()});
+    }
+    return list;
+  });
+}
+
 Result<ImageConfig> parse_image_config(const std::string& text) {
   return parse_with<ImageConfig>(text, "image config", [](const json& j) {
     ImageConfig c;

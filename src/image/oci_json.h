@@ -66,6 +66,18 @@ Result<std::string> render_index(const std::vector<Descriptor>& manifests);
 /// The oci-layout file: {"imageLayoutVersion":"1.0.0"}.
 std::string render_oci_layout();
 
+/// One entry of Docker's `manifest.json` (the format `docker save` writes and `docker load`
+/// reads): paths inside the archive, not descriptors.
+struct DockerManifestEntry {
+  std::string config;                  ///< e.g. "blobs/sha256/<hex>"
+  std::vector<std::string> repo_tags;  ///< e.g. "mkata.local/helloworld:0.1.0"
+  std::vector<std::string> layers;     ///< one path per layer, in order
+};
+/// manifest.json: a JSON array of entries with the keys Config, RepoTags, Layers.
+Result<std::string> render_docker_manifest(const std::vector<DockerManifestEntry>& entries);
+/// Parses manifest.json back (for tests and `images` checks). Error: "parse docker manifest: …".
+Result<std::vector<DockerManifestEntry>> parse_docker_manifest(const std::string& json);
+
 /// Parsers for documents read back from an archive or from containerd's content store. Errors
 /// name the document and the problem: "parse image config: <what>".
 Result<ImageConfig> parse_image_config(const std::string& json);

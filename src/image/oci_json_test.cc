@@ -99,4 +99,22 @@ TEST(OciJson, InvalidUtf8IsAnErrorNotGarbage) {
       << json.error().message();
 }
 
+TEST(OciJson, DockerManifestRendersExactlyAndRoundTrips) {
+  std::vector<DockerManifestEntry> entries = {{.config = "blobs/sha256/c",
+                                               .repo_tags = {"mkata.local/app:1.2.3"},
+                                               .layers = {"blobs/sha256/l"}}};
+  auto json = render_docker_manifest(entries);
+  ASSERT_TRUE(json) << json.error().message();
+  EXPECT_EQ(*json,
+            R"([{"Config":"blobs/sha256/c","Layers":["blobs/sha256/l"],)"
+            R"("RepoTags":["mkata.local/app:1.2.3"]}])");
+  auto back = parse_docker_manifest(*json);
+  ASSERT_TRUE(back) << back.error().message();
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_EQ(back->front().config, "blobs/sha256/c");
+  EXPECT_EQ(back->front().repo_tags, entries[0].repo_tags);
+  EXPECT_EQ(back->front().layers, entries[0].layers);
+  EXPECT_FALSE(parse_docker_manifest(R"([{"Layers":[]}])"));
+}
+
 }  // namespace mkata::image

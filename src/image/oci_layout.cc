@@ -19,8 +19,10 @@ Result<Descriptor> describe(const std::string& media_type, const std::string& bl
                     .platform_architecture = {}};
 }
 
+std::string blob_path(const Descriptor& d) { return "blobs/sha256/" + d.digest.substr(7); }
+
 Result<void> add_blob(TarWriter& tar, const Descriptor& d, std::string blob) {
-  return tar.add_file("blobs/sha256/" + std::string(d.digest.substr(7)), std::move(blob), 0644);
+  return tar.add_file(blob_path(d), std::move(blob), 0644);
 }
 
 }  // namespace
@@ -59,11 +61,16 @@ Result<OciArchive> build_oci_archive(const ImageSpec& spec) {
 
   auto index_json = render_index({out.manifest});
   if (!index_json) return wrap(index_json.error());
+  auto docker_manifest = render_docker_manifest({{.config = blob_path(out.config),
+                                                  .repo_tags = {spec.reference},
+                                                  .layers = {blob_path(out.layer)}}});
+  if (!docker_manifest) return wrap(docker_manifest.error());
   TarWriter tar;
   for (auto r : {add_blob(tar, out.layer, std::move(*layer_gz)),
                  add_blob(tar, out.config, std::move(*config_json)),
                  add_blob(tar, out.manifest, std::move(*manifest_json)),
                  tar.add_file("index.json", std::move(*index_json), 0644),
+                 tar.add_file("manifest.json", std::move(*docker_manifest), 0644),
                  tar.add_file("oci-layout", render_oci_layout(), 0644)}) {
     if (!r) return wrap(r.error());
   }

@@ -1,6 +1,10 @@
 // One OCI image as an image-layout archive (the format `ctr images import`, `skopeo copy
 // oci-archive:` and `podman load` read): a tar holding `oci-layout`, `index.json` and
-// `blobs/sha256/<hex>` for the gzip'd layer, the config and the manifest.
+// `blobs/sha256/<hex>` for the gzip'd layer, the config and the manifest. The same tar also
+// carries Docker's `manifest.json`, naming the same config and layer blobs by path, because
+// `docker load` before Engine 25 reads only that file (20.10 fails on a bare layout with
+// "open …/blobs/json"); containerd and Podman read the OCI layout and ignore it. This is the
+// shape `docker save` itself writes since Engine 25, so every engine loads one archive.
 //
 // Everything is built in memory (our images are a few MiB) and every step is deterministic: the
 // layer tar and the outer tar come from TarWriter (sorted, mtime 0, numeric owners), the layer is

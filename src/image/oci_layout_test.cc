@@ -41,7 +41,7 @@ TEST(OciLayout, ArchiveHoldsLayoutIndexAndConsistentBlobs) {
   std::sort(blobs.begin(), blobs.end());
   std::vector<std::string> expected = {"blobs/", "blobs/sha256/"};
   expected.insert(expected.end(), blobs.begin(), blobs.end());
-  expected.insert(expected.end(), {"index.json", "oci-layout"});
+  expected.insert(expected.end(), {"index.json", "manifest.json", "oci-layout"});
   EXPECT_EQ(paths, expected);
   EXPECT_EQ(find_entry(*entries, "oci-layout")->content, R"({"imageLayoutVersion":"1.0.0"})");
 
@@ -74,6 +74,16 @@ TEST(OciLayout, ArchiveHoldsLayoutIndexAndConsistentBlobs) {
   const auto* layer_blob =
       find_entry(*entries, "blobs/sha256/" + std::string(digest_hex(archive->layer.digest)));
   EXPECT_EQ(*gzip_decompress(layer_blob->content), spec.layer_tar);
+  // Docker's manifest.json names the same config and layer blobs, and the image by its reference.
+  auto docker = parse_docker_manifest(find_entry(*entries, "manifest.json")->content);
+  ASSERT_TRUE(docker) << docker.error().message();
+  ASSERT_EQ(docker->size(), 1u);
+  EXPECT_EQ(docker->front().config,
+            "blobs/sha256/" + std::string(digest_hex(archive->config.digest)));
+  EXPECT_EQ(docker->front().repo_tags, std::vector<std::string>{"mkata.local/app:1.2.3"});
+  EXPECT_EQ(
+      docker->front().layers,
+      std::vector<std::string>{"blobs/sha256/" + std::string(digest_hex(archive->layer.digest))});
   EXPECT_EQ(archive->compressed_size,
             archive->layer.size + archive->config.size + archive->manifest.size);
 }

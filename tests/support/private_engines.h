@@ -1,0 +1,180 @@
+// Private Docker and Podman instances for integration tests: they never use or change the
+// system's engine. PrivateDockerd starts Debian's dockerd with its own data-root, exec-root,
+// pidfile, socket and empty config file, on a bridge of the test's own inside 100.64.0.0/10, with
+// iptables, ip forwarding and masquerading off (LAB-NOTES.md, "Docker, Podman and KVM"); dockerd
+// then starts its own containerd below the exec root. Stopping it (by its PID) also removes the
+// bridge and the two host paths dockerd 20.10 creates whatever it is told — /etc/docker/key.json
+// (its trust key) and /run/docker/plugins — when they did not exist before.
+//
+// PrivatePodman is a command prefix: rootful podman with its own storage root, run root, tmpdir,
+// vfs storage and file events; the one file Podman 4.3 still writes under /var/lib/containers
+// (its blob-info cache) is removed afterwards when the test created it.
+//
+// Test identity (no other test uses it): bridge mk-dock0, 100.64.30.0/24.
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/files.h"
+#include "core/process.h"
+#include "core/strings.h"
+#include "support/test_env.h"
+
+namespace mkata::test {
+
+inline constexpr const char* kDockerBridge = "mk-dock0";
+inline constexpr const char* kDockerBridgeAddress = "100.64.30.1/24";
+/// The docker CLI of Debian's docker.io (another docker client may be first on PATH).
+inline constexpr const char* kDockerCli = "/usr/bin/docker";
+
+class PrivateDockerd {
+ public:
+  /// Starts dockerd and waits until its API answers. Error: why it did not start, with the last
+  /// lines of its log.
+  static Result<std::unique_ptr<PrivateDockerd>> start(const std::string& dir) {
+    auto d = std::unique_ptr<PrivateDockerd>(new PrivateDockerd(dir));
+    for (const char* p : {"/etc/docker/key.json", "/run/docker"}) {
+      if (!path_exists(p)) d->created_host_paths_.push_back(p);
+    }
+    for (auto argv : std::vector<std::vector<std::string>>{
+             {"ip", "link", "add", kDockerBridge, "type", "bridge"},
+             {"ip", "addr", "add", kDockerBridgeAddress, "dev", kDockerBridge},
+             {"ip", "link", "set", kDockerBridge, "up"}}) {
+      if (auto r = run_checked(argv); !r) return fail(r.error());
+      d->bridge_created_ = true;
+    }
+    for (const char* sub : {"/data", "/exec"}) {
+      if (auto r = make_directories(dir + sub); !r) return fail(r.error());
+    }
+    if (auto r = write_file_atomic(dir + "/daemon.json", "{}\n"); !r) return fail(r.error());
+    SpawnOptions options;
+    options.stdout_path = dir + "/dockerd.log";
+    auto child = spawn({"dockerd",
+                        "--config-file",
+                        dir + "/daemon.json",
+                        "--data-root",
+                        dir + "/data",
+                        "--exec-root",
+                        dir + "/exec",
+                        "--pidfile",
+                        dir + "/dockerd.pid",
+                        "-H",
+                        "unix://" + d->socket(),
+                        "--iptables=false",
+                        "--ip6tables=false",
+                        "--ip-forward=false",
+                        "--ip-masq=false",
+                        "--bridge",
+                        kDockerBridge,
+                        "--userland-proxy=false",
+                        "--log-level",
+                        "warn"},
+                       options);
+    if (!child) return fail(child.error());
+    d->daemon_.emplace(std::move(*child));
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto v = d->docker({"version", "--format", "{{.Server.Version}}"}); v) {
+        d->version_ = trim(*v);
+        return d;
+      }
+      if (!d->daemon_->running()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    auto log = read_file(dir + "/dockerd.log");
+    return fail("dockerd did not start: " + (log ? last_lines(*log, 3) : std::string("no log")));
+  }
+
+  ~PrivateDockerd() { stop(); }
+  PrivateDockerd(const PrivateDockerd&) = delete;
+  PrivateDockerd& operator=(const PrivateDockerd&) = delete;
+
+  /// Stops dockerd (SIGTERM, then SIGKILL), deletes the bridge and the host paths it created.
+  void stop() {
+    if (daemon_) {
+      daemon_->stop(std::chrono::seconds(20));
+      daemon_.reset();
+    }
+    if (bridge_created_) {
+      (void)run({"ip", "link", "del", kDockerBridge});
+      bridge_created_ = false;
+    }
+    std::error_code ec;
+    for (const auto& p : created_host_paths_) std::filesystem::remove_all(p, ec);
+    created_host_paths_.clear();
+  }
+
+  std::string socket() const { return dir_ + "/docker.sock"; }
+  std::string host() const { return "unix://" + socket(); }
+  const std::string& version() const { return version_; }
+
+  /// Runs `docker -H <ours> args...`; stdout, or an error with docker's last stderr line.
+  Result<std::string> docker(std::vector<std::string> args,
+                             std::chrono::seconds timeout = std::chrono::seconds(60)) const {
+    args.insert(args.begin(), {kDockerCli, "-H", host()});
+    RunOptions options;
+    options.timeout = timeout;
+    return run_checked(args, options);
+  }
+
+ private:
+  explicit PrivateDockerd(std::string dir) : dir_(std::move(dir)) {}
+
+  static std::string last_lines(const std::string& text, size_t n) {
+    auto lines = split(trim(text), '\n');
+    if (lines.size() > n) lines.erase(lines.begin(), lines.end() - static_cast<long>(n));
+    return join(lines, " | ");
+  }
+
+  std::string dir_;
+  std::optional<ChildProcess> daemon_;
+  bool bridge_created_ = false;
+  std::vector<std::string> created_host_paths_;
+  std::string version_;
+};
+
+/// Rootful podman with private storage under dir. Podman 4.3 keeps its blob-info cache in
+/// /var/lib/containers/cache whatever --root says: created there when absent, it is removed again
+/// when this object goes away.
+class PrivatePodman {
+ public:
+  explicit PrivatePodman(std::string dir) : dir_(std::move(dir)) {
+    created_cache_ = !path_exists(kSystemStore);
+  }
+  ~PrivatePodman() {
+    std::error_code ec;
+    if (created_cache_) std::filesystem::remove_all(kSystemStore, ec);
+  }
+  PrivatePodman(const PrivatePodman&) = delete;
+  PrivatePodman& operator=(const PrivatePodman&) = delete;
+
+  std::vector<std::string> argv(std::vector<std::string> args) const {
+    std::vector<std::string> a = {
+        "podman",   "--root",           dir_ + "/root",     "--runroot", dir_ + "/run",
+        "--tmpdir", dir_ + "/tmp",      "--storage-driver", "vfs",       "--events-backend",
+        "file",     "--cgroup-manager", "cgroupfs"};
+    a.insert(a.end(), args.begin(), args.end());
+    return a;
+  }
+  Result<std::string> podman(std::vector<std::string> args,
+                             std::chrono::seconds timeout = std::chrono::seconds(60)) const {
+    RunOptions options;
+    options.timeout = timeout;
+    return run_checked(argv(std::move(args)), options);
+  }
+
+ private:
+  static constexpr const char* kSystemStore = "/var/lib/containers";
+  std::string dir_;
+  bool created_cache_ = false;
+};
+
+}  // namespace mkata::test
