@@ -61,19 +61,47 @@ Result<int> create(const RunscAdapterConfig& config, const RuncCommandLine& line
   return 0;
 }
 
+// Where the bundle of a container named only by its id (`start` has no --bundle) is, and its
+// spec. The runc shim runs us with --log <bundle>/log.json: the fast path. Other callers start us
+// from elsewhere (Podman: conmon and podman run the runtime outside the bundle, with --log
+// elsewhere or none), so the OCI state, which records the bundle's absolute path, answers then.
+// Never the current directory: it is whatever the caller's is. {"", ""} when nothing knows.
+struct Bundle {
+  std::string dir, spec;
+};
+Bundle bundle_of(const RunscAdapterConfig& config, const RuncCommandLine& line,
+                 AdapterSystem& system) {
+  if (line.log.starts_with("/")) {
+    std::string dir = dirname_of(line.log);
+    if (auto spec = system.read_file(dir + "/config.json")) return {dir, *spec};
+  }
+  auto state = system.run_captured(
+      with_command(runsc_global_argv(config, line, /*with_log=*/false),
+                   RuncCommandLine{{}, "state", {line.container_id()}, {}, {}, {}}),
+      kCommandTimeout);
+  if (!state || !state->ok()) return {};
+  auto json = nlohmann::json::parse(state->out, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return {};
+  auto it = json.find("bundle");
+  if (it == json.end() || !it->is_string()) return {};
+  std::string dir = it->get<std::string>();
+  if (!dir.starts_with("/")) return {};
+  auto spec = system.read_file(dir + "/config.json");
+  return {dir, spec ? *spec : ""};
+}
+
 Result<int> start(const RunscAdapterConfig& config, const RuncCommandLine& line,
                   AdapterSystem& system) {
   auto argv = with_command(runsc_global_argv(config, line), line);
+  Bundle bundle = bundle_of(config, line, system);
   std::string dir = !config.output_dir.empty() ? config.output_dir
-                    : !line.log.empty()        ? dirname_of(line.log)
+                    : !bundle.dir.empty()      ? bundle.dir
                                                : "/tmp";
   std::string output = dir + "/runsc-start-" + line.container_id() + ".out";
   // Problem 1: hide /proc/sys/net from runsc's root-netns test — but only for a pod with its
   // own netns. In the host's netns runsc's refusal is right: sandbox networking would move the
-  // host's addresses into the sandbox. The shim runs us in the bundle, where --log lives.
-  std::string bundle = line.log.empty() ? "." : dirname_of(line.log);
-  auto spec = system.read_file(bundle + "/config.json");
-  bool hide = spec && has_own_network_namespace(*spec);
+  // host's addresses into the sandbox.
+  bool hide = !bundle.spec.empty() && has_own_network_namespace(bundle.spec);
   // Problem 2: output to a file, so that the shim's pipe does not end up in the sandbox.
   auto code = system.run_to_file(argv, output, hide);
   if (!code) return fail(code.error().wrap("start " + line.container_id()));

@@ -115,6 +115,41 @@ TEST(RunscAdapter, StartInTheHostNetnsDoesNotHideTheRootNetnsCheck) {
   EXPECT_FALSE(has_own_network_namespace("{}"));
 }
 
+TEST(RunscAdapter, StartFindsTheBundleInTheOciStateWhenTheLogIsElsewhere) {
+  // Podman: conmon and podman run the runtime outside the bundle, with --log elsewhere (or none).
+  FakeAdapterSystem system;
+  system.files["/bundles/c1/config.json"] = kPodNetnsSpec;
+  system.captured.push_back(exited(0, R"({"id":"c1","status":"created","bundle":"/bundles/c1"})"));
+  auto line =
+      *parse_runc_command_line({"--root", "/r", "--log", "/var/log/podman/c1.log", "start", "c1"});
+  auto r = run_runsc_adapter({}, line, system);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(system.calls,
+            (std::vector<std::string>{
+                "run runsc --root /r --platform=ptrace state c1",
+                "to-file[hidden] /bundles/c1/runsc-start-c1.out runsc --root /r --log "
+                "/var/log/podman/c1.log --platform=ptrace start c1",
+                "remove /bundles/c1/runsc-start-c1.out"}));
+}
+
+TEST(RunscAdapter, StartNeverWritesIntoTheCurrentDirectory) {
+  // No --log and no state to ask: the output goes to /tmp, not to whatever "." is.
+  FakeAdapterSystem system;
+  system.captured.push_back(exited(1, "", "container does not exist"));
+  auto line = *parse_runc_command_line({"--root", "/r", "start", "c2"});
+  ASSERT_TRUE(run_runsc_adapter({}, line, system));
+  EXPECT_EQ(system.calls[1],
+            "to-file /tmp/runsc-start-c2.out runsc --root /r --platform=ptrace start c2");
+  // A relative --log names no bundle either.
+  FakeAdapterSystem relative;
+  relative.files["./config.json"] = kPodNetnsSpec;
+  auto rel = *parse_runc_command_line({"--root", "/r", "--log", "log.json", "start", "c3"});
+  ASSERT_TRUE(run_runsc_adapter({}, rel, relative));
+  EXPECT_EQ(relative.calls[0], "run runsc --root /r --platform=ptrace state c3");
+  EXPECT_TRUE(relative.calls[1].starts_with("to-file /tmp/runsc-start-c3.out "))
+      << relative.calls[1];
+}
+
 TEST(RunscAdapter, FailedStartQuotesRunscsLastLine) {
   FakeAdapterSystem system;
   system.to_file_exit = 128;
