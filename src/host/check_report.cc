@@ -38,6 +38,7 @@ std::string text_facts(const HostFacts& f) {
                                  std::to_string(*f.tools.containerd_config_schema)
                            : "containerd config schema unknown";
   append_evidence(out, "installed (" + schema + ")", f.tools.evidence);
+  append_evidence(out, "process limits", f.limits.evidence);
   out += "  gvisor platforms (mkata would use: " +
          (f.gvisor.recommended.empty() ? std::string("none") : f.gvisor.recommended) + ")\n";
   for (const auto& p : f.gvisor.platforms) {
@@ -112,24 +113,45 @@ json host_json(const HostFacts& f) {
   const CpuInfo& c = f.cpu;
   json platforms = json::object();
   for (const auto& p : f.gvisor.platforms) platforms[p.name] = {{"works", p.works}, {"why", p.why}};
-  return {{"os", {{"id", optional_string(f.os.id)},
-                  {"version_id", optional_string(f.os.version_id)},
-                  {"pretty_name", optional_string(f.os.pretty_name)},
-                  {"evidence", evidence_json(f.os.evidence)}}},
-          {"cpu", {{"vendor", c.vendor}, {"model_name", c.model_name},
-                   {"processors", c.processors},
-                   {"flags", {{"vmx", c.vmx}, {"svm", c.svm}, {"lm", c.lm},
-                              {"sse4_1", c.sse4_1}, {"hypervisor", c.hypervisor}}},
-                   {"evidence", evidence_json(c.evidence)}}},
+  return {{"os",
+           {{"id", optional_string(f.os.id)},
+            {"version_id", optional_string(f.os.version_id)},
+            {"pretty_name", optional_string(f.os.pretty_name)},
+            {"evidence", evidence_json(f.os.evidence)}}},
+          {"cpu",
+           {{"vendor", c.vendor},
+            {"model_name", c.model_name},
+            {"processors", c.processors},
+            {"flags",
+             {{"vmx", c.vmx},
+              {"svm", c.svm},
+              {"lm", c.lm},
+              {"sse4_1", c.sse4_1},
+              {"hypervisor", c.hypervisor}}},
+            {"evidence", evidence_json(c.evidence)}}},
           {"kvm", kvm_json(f.kvm)},
           {"kernel", kernel_json(f.kernel)},
-          {"cgroups", {{"layout", f.cgroups.layout},
-                       {"cgroup2_mount", optional_string(f.cgroups.cgroup2_mount)},
-                       {"cgroup2_controllers", f.cgroups.cgroup2_controllers},
-                       {"evidence", evidence_json(f.cgroups.evidence)}}},
+          {"cgroups",
+           {{"layout", f.cgroups.layout},
+            {"cgroup2_mount", optional_string(f.cgroups.cgroup2_mount)},
+            {"cgroup2_controllers", f.cgroups.cgroup2_controllers},
+            {"evidence", evidence_json(f.cgroups.evidence)}}},
           {"installed", installed_json(f.tools)},
-          {"gvisor", {{"platforms", platforms},
-                      {"recommended", optional_string(f.gvisor.recommended)}}}};
+          {"gvisor",
+           {{"platforms", platforms}, {"recommended", optional_string(f.gvisor.recommended)}}},
+          {"limits",
+           {{"nofile_hard", optional_json(f.limits.nofile_hard)},
+            {"nproc_hard", optional_json(f.limits.nproc_hard)},
+            {"cap_sys_resource", optional_json(f.limits.cap_sys_resource)},
+            {"evidence", evidence_json(f.limits.evidence)}}}};
+}
+
+// What the engine targets need to know (today: Podman's --ulimit values).
+json engines_json(const HostFacts& f) {
+  auto note = podman_limits_note(f.limits);
+  return {{"podman",
+           {{"ulimit_args", podman_ulimit_args(f.limits)},
+            {"notes", note ? json::array({*note}) : json::array()}}}};
 }
 
 }  // namespace
@@ -148,6 +170,7 @@ std::string render_check_text(const HostFacts& facts,
     out += std::string("\n") + name + "\n";
     for (const auto& n : v.notes) out += "  note: " + n + "\n";
   }
+  if (auto note = podman_limits_note(facts.limits)) out += "\npodman\n  note: " + *note + "\n";
   return out + text_facts(facts);
 }
 
@@ -163,6 +186,7 @@ std::string render_check_json(const HostFacts& facts,
               {"uid", facts.uid},
               {"runtimes", runtimes},
               {"kata_check", verdicts.at("kata").usable ? kKataCapable : kKataNotCapable},
+              {"engines", engines_json(facts)},
               {"host", host_json(facts)}};
   // replace: tool output may hold invalid UTF-8; never let dump() throw.
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

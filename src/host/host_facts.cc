@@ -16,6 +16,7 @@ Result<HostFacts> probe_host(const HostRoot& root) {
   auto cgroups = probe_cgroups(root);
   facts.kvm = probe_kvm(root);
   facts.os = probe_os_release(root);
+  facts.limits = probe_process_limits(root);
   facts.tools = tools.get();
   if (!cpu) return fail(cpu.error().wrap(context));
   if (!kernel) return fail(kernel.error().wrap(context));

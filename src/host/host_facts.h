@@ -14,6 +14,7 @@
 #include "host/kernel_features.h"
 #include "host/kvm_probe.h"
 #include "host/os_release.h"
+#include "host/process_limits.h"
 
 namespace mkata::host {
 
@@ -28,6 +29,7 @@ struct HostFacts {
   CgroupLayout cgroups;
   InstalledTools tools;
   GvisorPlatforms gvisor;
+  ProcessLimits limits;  ///< what an engine started from here may raise its limits to
 };
 
 /// Probes the host through root. Reads only; never loads modules or writes anything. Fails when
