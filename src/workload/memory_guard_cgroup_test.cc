@@ -71,8 +71,9 @@ class TestMemoryCgroup {
                std::string::npos) {
       parent_ = "/sys/fs/cgroup";
     } else {
-      skip_ = "no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory and no cgroup v2 memory "
-              "controller enabled at /sys/fs/cgroup";
+      skip_ =
+          "no cgroup v1 memory hierarchy at /sys/fs/cgroup/memory and no cgroup v2 memory "
+          "controller enabled at /sys/fs/cgroup";
       return;
     }
     dir_ = parent_ + "/" + name;
@@ -120,6 +121,10 @@ class TestMemoryCgroup {
     return keyed_value(read_text(dir_ + (v1_ ? "/memory.oom_control" : "/memory.events")),
                        "oom_kill");
   }
+  std::uint64_t usage() const {
+    return std::stoull("0" +
+                       read_text(dir_ + (v1_ ? "/memory.usage_in_bytes" : "/memory.current")));
+  }
   /// How often usage hit the limit (v1 memory.failcnt, v2 the "max" event).
   std::uint64_t limit_hits() const {
     if (v1_) return std::stoull("0" + read_text(dir_ + "/memory.failcnt"));
@@ -131,8 +136,8 @@ class TestMemoryCgroup {
   std::string parent_, dir_, skip_, error_;
 };
 
-#define CGROUP_OR_SKIP(var, limit)                                      \
-  TestMemoryCgroup var(limit);                                          \
+#define CGROUP_OR_SKIP(var, limit)                                   \
+  TestMemoryCgroup var(limit);                                       \
   if (!var.skip_reason().empty()) GTEST_SKIP() << var.skip_reason(); \
   ASSERT_EQ(var.error(), "")
 
@@ -201,6 +206,12 @@ TEST(AutoscaleMemoryCgroup, ParallelBloatsOverTheLimitGetSome503sAndNoOomKill) {
   EXPECT_EQ(cgroup.oom_kills(), 0u);
   EXPECT_EQ(cgroup.limit_hits(), 0u) << "usage reached the limit";
 
+  // The memory is unmapped just after the last response went out, which the client may see
+  // first: wait until the kernel has it back.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (cgroup.usage() > 50 * kMiB && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_LE(cgroup.usage(), 50 * kMiB) << "the bloat memory was not given back";
   // The reservations are gone with the responses: the same request alone fits again.
   HttpReply again = http_get(server.port(), "/?bloat=200");
   EXPECT_EQ(again.status, 200) << again.error << again.body;
