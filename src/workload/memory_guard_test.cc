@@ -189,6 +189,27 @@ TEST(MemoryHeadroom, MemAvailableWhenItIsTighterAndNothingWhenNothingIsReadable)
   EXPECT_EQ(headroom.bound, "");
 }
 
+TEST(MemoryHeadroomReader, SeesAChangedLimitAndAMoveToAnotherCgroup) {
+  FakeRoot root;
+  root.write("/proc/self/cgroup", "0::/a\n");
+  root.write("/proc/self/mountinfo", "1 0 0:29 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+  for (const char* dir : {"/sys/fs/cgroup/a", "/sys/fs/cgroup/b"}) {
+    root.write(std::string(dir) + "/memory.max", bytes(300));
+    root.write(std::string(dir) + "/memory.current", bytes(100));
+  }
+  MemoryHeadroomReader reader(root.path());
+  EXPECT_EQ(reader.read().bytes, 200 * kMiB);
+  // The files are kept open and read again: a resized limit and a new usage count at once.
+  root.write("/sys/fs/cgroup/a/memory.max", bytes(500));
+  root.write("/sys/fs/cgroup/a/memory.current", bytes(50));
+  EXPECT_EQ(reader.read().bytes, 450 * kMiB);
+  root.write("/sys/fs/cgroup/b/memory.max", bytes(120));
+  root.write("/proc/self/cgroup", "0::/b\n");
+  MemoryHeadroom moved = reader.read();
+  EXPECT_EQ(moved.bytes, 20 * kMiB);
+  EXPECT_EQ(moved.bound, "limit 120 MiB in /sys/fs/cgroup/b/memory.max, 100 MiB in use");
+}
+
 TEST(MemoryGuard, ReservesWhatFitsAndSaysWhyNot) {
   auto measure = [] { return MemoryHeadroom{300 * kMiB, "limit 300 MiB in /x, 0 MiB in use"}; };
   MemoryGuard guard(measure, 32 * kMiB);
