@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <utility>
 
 #include "workload/info.h"
@@ -21,6 +22,21 @@ constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr std::uint64_t kUnlimitedFrom = 1ull << 62;
 
 std::string mib(std::uint64_t bytes) { return std::to_string(bytes / kMiB) + " MiB"; }
+
+// A path for the one-line 503: control bytes (a cgroup name may hold a newline) as \xNN.
+std::string printable(std::string_view path) {
+  std::string out;
+  for (unsigned char c : path) {
+    if (c >= 0x20 && c != 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    }
+  }
+  return out;
+}
 
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
   return a > UINT64_MAX - b ? UINT64_MAX : a + b;
@@ -108,7 +124,7 @@ void add_dirs(std::string_view path, const CgroupMount& mount, bool v2,
     relative = path.substr(root.size());
   // Outside the mount's root (or climbing out of a cgroup namespace with "/.."): only the mount
   // point can be read.
-  if (relative.find("/..") != std::string::npos) relative.clear();
+  if ((relative + "/").find("/../") != std::string::npos) relative.clear();
   while (!relative.empty() && relative.back() == '/') relative.pop_back();
   std::string base = mount.mount_point;
   while (base.size() > 1 && base.back() == '/') base.pop_back();
@@ -274,8 +290,8 @@ void MemoryHeadroomReader::apply(Dir& dir, MemoryHeadroom& headroom) {
   const std::uint64_t left = limit > *usage ? limit - *usage : 0;
   if (left >= headroom.bytes) return;
   headroom.bytes = left;
-  headroom.bound = "limit " + mib(limit) + " in " + dir.where.path + "/" + limit_file + ", " +
-                   mib(*usage) + " in use";
+  headroom.bound = "limit " + mib(limit) + " in " + printable(dir.where.path) + "/" + limit_file +
+                   ", " + mib(*usage) + " in use";
 }
 
 MemoryReservation::MemoryReservation(MemoryReservation&& other) noexcept

@@ -100,6 +100,9 @@ TEST(MemoryCgroupDirs, PathsOutsideTheMountRootEscapesAndFallbacks) {
   EXPECT_EQ(memory_cgroup_dirs("4:memory:/elsewhere\n",
                                "1 0 0:31 /docker/abc /cg rw - cgroup cgroup rw,memory\n"),
             (std::vector<MemoryCgroupDir>{{"/cg", false}}));
+  EXPECT_EQ(memory_cgroup_dirs("0::/..x\n", "1 0 0:29 / /cg rw - cgroup2 x rw\n"),
+            (std::vector<MemoryCgroupDir>{{"/cg/..x", true}, {"/cg", true}}))
+      << "a cgroup named ..x is no escape";
   // "/docker/abcd" is not below "/docker/abc".
   EXPECT_EQ(memory_cgroup_dirs("4:memory:/docker/abcd\n",
                                "1 0 0:31 /docker/abc /cg rw - cgroup cgroup rw,memory\n"),
@@ -208,6 +211,16 @@ TEST(MemoryHeadroomReader, SeesAChangedLimitAndAMoveToAnotherCgroup) {
   MemoryHeadroom moved = reader.read();
   EXPECT_EQ(moved.bytes, 20 * kMiB);
   EXPECT_EQ(moved.bound, "limit 120 MiB in /sys/fs/cgroup/b/memory.max, 100 MiB in use");
+}
+
+TEST(MemoryHeadroom, ControlBytesInACgroupNameStayOutOfTheOneLineAnswer) {
+  FakeRoot root;
+  root.write("/proc/self/cgroup", "0::/a\tb\n");
+  root.write("/proc/self/mountinfo", "1 0 0:29 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+  root.write("/sys/fs/cgroup/a\tb/memory.max", bytes(300));
+  root.write("/sys/fs/cgroup/a\tb/memory.current", bytes(100));
+  EXPECT_EQ(read_memory_headroom(root.path()).bound,
+            "limit 300 MiB in /sys/fs/cgroup/a\\x09b/memory.max, 100 MiB in use");
 }
 
 TEST(MemoryGuard, ReservesWhatFitsAndSaysWhyNot) {
