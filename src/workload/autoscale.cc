@@ -13,7 +13,6 @@
 #include <system_error>
 #include <thread>
 
-#include "workload/info.h"
 #include "workload/prime.h"
 #include "workload/standard_routes.h"
 
@@ -23,48 +22,31 @@ namespace {
 constexpr std::uint64_t kMiB = 1024 * 1024;
 // prime jobs up to this bound, alone, are answered on the event loop (see blocking()).
 constexpr std::uint64_t kInlinePrimeLimit = 100000;
-// Kept free when checking whether a bloat fits, for the server itself and the kernel.
-constexpr std::uint64_t kReserveBytes = 32 * kMiB;
-
-// Bytes this process may still allocate: MemAvailable, capped by the cgroup v2 limit.
-std::uint64_t available_bytes() {
-  std::uint64_t available = UINT64_MAX;
-  if (auto meminfo = read_small_file("/proc/meminfo")) {
-    if (std::uint64_t a = meminfo_bytes(*meminfo, "MemAvailable"); a != 0) available = a;
-  }
-  auto cgroup = read_small_file("/proc/self/cgroup");  // "0::/path" under cgroup v2
-  if (!cgroup || cgroup->substr(0, 3) != "0::") return available;
-  std::string dir = "/sys/fs/cgroup" + cgroup->substr(3, cgroup->find('\n') - 3);
-  auto max = read_small_file((dir + "/memory.max").c_str());
-  auto current = read_small_file((dir + "/memory.current").c_str());
-  if (!max || !current || max->substr(0, 3) == "max") return available;
-  std::uint64_t limit = std::strtoull(max->c_str(), nullptr, 10);
-  std::uint64_t used = std::strtoull(current->c_str(), nullptr, 10);
-  std::uint64_t headroom = limit > used ? limit - used : 0;
-  return headroom < available ? headroom : available;
-}
 
 }  // namespace
 
-std::shared_ptr<void> allocate_touched(std::uint64_t mib, std::string& error) {
-  const std::uint64_t bytes = mib * kMiB;
-  const std::uint64_t available = available_bytes();
-  if (available < kReserveBytes || bytes > available - kReserveBytes) {
-    error = "cannot allocate " + std::to_string(mib) + " MiB: only " +
-            std::to_string(available > kReserveBytes ? (available - kReserveBytes) / kMiB : 0) +
-            " MiB available";
+std::shared_ptr<void> allocate_touched(std::uint64_t mib, std::string& error, MemoryGuard& guard) {
+  if (mib > UINT64_MAX / kMiB) {
+    error = "cannot allocate " + std::to_string(mib) + " MiB: more than the address space";
     return nullptr;
   }
+  const std::uint64_t bytes = mib * kMiB;
+  std::optional<MemoryReservation> reservation = guard.reserve(bytes, error);
+  if (!reservation) return nullptr;
   void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) {
     error = "cannot allocate " + std::to_string(mib) + " MiB: " + std::strerror(errno);
     return nullptr;
   }
-  const long page = sysconf(_SC_PAGESIZE);
+  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
   auto* bytes_ptr = static_cast<volatile unsigned char*>(memory);
-  // Writing one byte per page makes the kernel back every page with real memory.
-  for (std::uint64_t offset = 0; offset < bytes; offset += static_cast<std::uint64_t>(page))
-    bytes_ptr[offset] = 1;
+  // Writing one byte per page makes the kernel back every page with real memory. Each MiB
+  // touched is now in the cgroup's usage, so it leaves the reservation (touch first, then
+  // uncharge: a concurrent decision may count it twice, never not at all).
+  for (std::uint64_t chunk = 0; chunk < bytes; chunk += kMiB) {
+    for (std::uint64_t offset = chunk; offset < chunk + kMiB; offset += page) bytes_ptr[offset] = 1;
+    reservation->charged(kMiB);
+  }
   return std::shared_ptr<void>(memory, [bytes](void* p) { munmap(p, bytes); });
 }
 

@@ -10,15 +10,18 @@
 
 #include "workload/http_request.h"
 #include "workload/http_response.h"
+#include "workload/memory_guard.h"
 #include "workload/query.h"
 
 namespace mkata::workload {
 
-/// Memory of `mib` MiB, every page written, released when the last holder lets go. Returns null
-/// and sets error ("cannot allocate 5 MiB: ...") when the memory is not available: before
-/// touching anything it checks MemAvailable and the cgroup's limit, so that a large bloat answers
-/// 503 instead of getting the server OOM-killed.
-std::shared_ptr<void> allocate_touched(std::uint64_t mib, std::string& error);
+/// Memory of `mib` MiB, every page written, released when the last holder lets go. Before
+/// touching anything it reserves the bytes from the guard (memory_guard.h: MemAvailable, every
+/// cgroup v1/v2 limit above the process, the other requests in flight), so that a bloat that does
+/// not fit answers 503 instead of getting the server OOM-killed. Returns null and sets error
+/// ("cannot allocate 500 MiB: only 236 MiB available (...)") when the memory is not available.
+std::shared_ptr<void> allocate_touched(std::uint64_t mib, std::string& error,
+                                       MemoryGuard& guard = process_memory_guard());
 
 /// Sleeps ms milliseconds (resuming after signals) and returns the measured milliseconds.
 double sleep_measured(std::uint64_t ms);
