@@ -3,8 +3,8 @@
 // pidfile, socket and empty config file, on a bridge of the test's own inside 100.64.0.0/10, with
 // iptables, ip forwarding and masquerading off (LAB-NOTES.md, "Docker, Podman and KVM"); dockerd
 // then starts its own containerd below the exec root. Stopping it (by its PID) also removes the
-// bridge and the two host paths dockerd 20.10 creates whatever it is told — /etc/docker/key.json
-// (its trust key) and /run/docker/plugins — when they did not exist before.
+// bridge and /run/docker (dockerd 20.10 creates /run/docker/plugins whatever it is told) when it
+// did not exist before; the trust key goes to the test's directory (`deprecated-key-path`).
 //
 // PrivatePodman is a command prefix: rootful podman with its own storage root, run root, tmpdir,
 // vfs storage and file events; the one file Podman 4.3 still writes under /var/lib/containers
@@ -13,6 +13,7 @@
 // Test identity (no other test uses it): bridge mk-dock0, 100.64.30.0/24.
 #pragma once
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -39,9 +40,11 @@ class PrivateDockerd {
  public:
   /// Starts dockerd and waits until its API answers. Error: why it did not start, with the last
   /// lines of its log.
-  static Result<std::unique_ptr<PrivateDockerd>> start(const std::string& dir) {
+  /// runtimes: the daemon.json `runtimes` object as JSON text ("" = none).
+  static Result<std::unique_ptr<PrivateDockerd>> start(const std::string& dir,
+                                                       const std::string& runtimes = "") {
     auto d = std::unique_ptr<PrivateDockerd>(new PrivateDockerd(dir));
-    for (const char* p : {"/etc/docker/key.json", "/run/docker"}) {
+    for (const char* p : {"/run/docker"}) {
       if (!path_exists(p)) d->created_host_paths_.push_back(p);
     }
     for (auto argv : std::vector<std::vector<std::string>>{
@@ -54,7 +57,7 @@ class PrivateDockerd {
     for (const char* sub : {"/data", "/exec"}) {
       if (auto r = make_directories(dir + sub); !r) return fail(r.error());
     }
-    if (auto r = write_file_atomic(dir + "/daemon.json", "{}\n"); !r) return fail(r.error());
+    if (auto r = d->write_config(runtimes); !r) return fail(r.error());
     SpawnOptions options;
     options.stdout_path = dir + "/dockerd.log";
     auto child = spawn({"dockerd",
@@ -112,7 +115,16 @@ class PrivateDockerd {
     created_host_paths_.clear();
   }
 
+  /// Rewrites daemon.json with these runtimes and sends dockerd SIGHUP, which reloads them.
+  Result<void> reload(const std::string& runtimes) {
+    if (auto r = write_config(runtimes); !r) return r;
+    if (!daemon_ || ::kill(daemon_->pid(), SIGHUP) != 0) return fail("dockerd is not running");
+    return {};
+  }
+
   std::string socket() const { return dir_ + "/docker.sock"; }
+  std::string config_file() const { return dir_ + "/daemon.json"; }
+  pid_t pid() const { return daemon_ ? daemon_->pid() : -1; }
   std::string host() const { return "unix://" + socket(); }
   const std::string& version() const { return version_; }
 
@@ -127,6 +139,13 @@ class PrivateDockerd {
 
  private:
   explicit PrivateDockerd(std::string dir) : dir_(std::move(dir)) {}
+
+  // deprecated-key-path: 20.10 otherwise writes its trust key to /etc/docker/key.json.
+  Result<void> write_config(const std::string& runtimes) const {
+    std::string config = "{\"deprecated-key-path\": \"" + dir_ + "/key.json\"";
+    if (!runtimes.empty()) config += ", \"runtimes\": " + runtimes;
+    return write_file_atomic(config_file(), config + "}\n");
+  }
 
   static std::string last_lines(const std::string& text, size_t n) {
     auto lines = split(trim(text), '\n');
