@@ -188,6 +188,10 @@ Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
   if (!within(parts, root)) {
     return fail(refuse(name, "outside " + join(root, "/") + "/"));
   }
+  if (!is_dir && !root.empty() && parts.size() == root.size()) {
+    // "opt/kata -> ." would turn the install root itself into a link.
+    return fail(refuse(name, "the install root must be a directory"));
+  }
   std::string root_text = join(root, "/");
   const char* symlink = type == AE_IFLNK ? archive_entry_symlink(entry) : nullptr;
   std::string link = hardlink ? hardlink : symlink ? symlink : "";

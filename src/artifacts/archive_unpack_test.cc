@@ -225,6 +225,19 @@ TEST(UnpackArchive, RefusesEscapingHardlink) {
                 "escapes the install prefix");
 }
 
+// Before: a file named opt/kata was unpacked (and failed later, as a layout error), and
+// "opt/kata -> kata" passed the lexical check and failed only on disk, with ELOOP. The on-disk
+// check takes the part of each link's path below the root, which the root itself does not have.
+TEST(UnpackArchive, RefusesALinkOrFileAsTheInstallRoot) {
+  test::TempDir dir("mkata-unpack");
+  EXPECT_EQ(refusal(dir, {testing::symlink_entry("opt/kata", "kata")}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry 'opt/kata': the install root must be a directory");
+  EXPECT_EQ(refusal(dir, {testing::file_entry("./opt/kata", "x")}),
+            "unpack " + (dir / "a.tar") +
+                ": refuse archive entry './opt/kata': the install root must be a directory");
+}
+
 TEST(UnpackArchive, KeepsHardlinksInsideTheRoot) {
   test::TempDir dir("mkata-unpack");
   auto summary = roundtrip(dir, {testing::file_entry("opt/kata/bin/a", "same", 0755),
