@@ -8,15 +8,18 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <memory>
 #include <vector>
 
 #include "core/interrupt.h"
 #include "core/strings.h"
+#include "core/utf8.h"
 
 namespace mkata::artifacts {
 namespace {
@@ -24,8 +27,47 @@ namespace {
 using Reader = std::unique_ptr<struct archive, decltype(&archive_read_free)>;
 using Writer = std::unique_ptr<struct archive, decltype(&archive_write_free)>;
 
+// Entry names are outside input: shown escaped, so that the message is valid UTF-8 and cannot
+// drive the terminal.
 Error refuse(std::string_view entry, const std::string& why) {
-  return Error("refuse archive entry '" + std::string(entry) + "': " + why);
+  return Error("refuse archive entry '" + printable(entry) + "': " + why);
+}
+
+// What the caps allow, and what has been spent.
+struct Budget {
+  const UnpackOptions& options;
+  uint64_t archive_bytes = 0;  // the archive file's size, for the ratio
+  uint64_t entries = 0;
+  uint64_t bytes = 0;
+};
+
+// Refuses the entry when `more` bytes would take the unpacked total over a cap.
+Result<void> spend(Budget& budget, std::string_view name, uint64_t more) {
+  uint64_t total = budget.bytes + more;
+  if (total < budget.bytes || total > budget.options.max_total_bytes) {
+    return fail(refuse(name, "unpacked size would exceed the cap of " +
+                                 std::to_string(budget.options.max_total_bytes) +
+                                 " bytes, the cap against archive bombs"));
+  }
+  uint64_t ratio = budget.options.max_ratio, archive = budget.archive_bytes;
+  uint64_t ratio_limit = archive && ratio > UINT64_MAX / archive ? UINT64_MAX : archive * ratio;
+  if (total > kUnpackRatioFloor && total > ratio_limit) {
+    return fail(
+        refuse(name, "unpacked size would exceed " + std::to_string(budget.options.max_ratio) +
+                         " times the archive's size (" + std::to_string(total) +
+                         " bytes from an archive of " + std::to_string(budget.archive_bytes) +
+                         " bytes), the cap against archive bombs"));
+  }
+  budget.bytes = total;
+  return {};
+}
+
+// A libarchive write failure: the path and the OS's reason when there is one.
+Error write_error(struct archive* out, const std::string& path) {
+  int e = archive_errno(out);
+  const char* what = archive_error_string(out);
+  if (e > 0) return Error::from_errno("write " + printable(path), e);
+  return Error("write " + printable(path) + ": " + (what ? what : "unknown error"));
 }
 
 std::vector<std::string> components(std::string_view path) {
@@ -90,15 +132,18 @@ Result<void> check_symlinks_on_disk(const std::string& dest, const std::vector<s
       close(static_cast<int>(fd));
     } else if (errno == EXDEV || errno == ELOOP) {
       close(root_fd);
-      return fail(
-          refuse(link.name, "symlink target '" + link.target + "' escapes the install prefix"));
+      return fail(refuse(
+          link.name, "symlink target '" + printable(link.target) + "' escapes the install prefix"));
     }  // ENOENT: dangling, but the lexical check already kept it inside
   }
   close(root_fd);
   return {};
 }
 
-Result<void> copy_data(struct archive* in, struct archive* out) {
+// Copies the entry's data; declared is its size, already counted against the budget, and the
+// data may not reach past it.
+Result<void> copy_data(struct archive* in, struct archive* out, const std::string& name,
+                       const std::string& path, uint64_t declared) {
   const void* buffer = nullptr;
   size_t size = 0;
   la_int64_t offset = 0;
@@ -106,8 +151,11 @@ Result<void> copy_data(struct archive* in, struct archive* out) {
     int r = archive_read_data_block(in, &buffer, &size, &offset);
     if (r == ARCHIVE_EOF) return {};
     if (r < ARCHIVE_OK) return fail(Error(archive_error_string(in)));
+    if (offset < 0 || static_cast<uint64_t>(offset) + size > declared) {
+      return fail(refuse(name, "data beyond the entry's declared size"));
+    }
     if (archive_write_data_block(out, buffer, size, offset) < ARCHIVE_OK) {
-      return fail(Error(archive_error_string(out)));
+      return fail(write_error(out, path));
     }
   }
 }
@@ -116,9 +164,15 @@ Result<void> copy_data(struct archive* in, struct archive* out) {
 // only an ancestor of root (nothing to write).
 Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
                            const std::vector<std::string>& root, UnpackSummary& summary,
-                           std::vector<SymlinkEntry>& symlinks) {
+                           std::vector<SymlinkEntry>& symlinks, Budget& budget) {
   const char* raw = archive_entry_pathname(entry);
+  if (!raw) raw = archive_entry_pathname_utf8(entry);  // not representable in the C locale
   std::string name = raw ? raw : "";
+  if (!is_valid_utf8(name)) return fail(refuse(name, "name is not valid UTF-8"));
+  if (++budget.entries > budget.options.max_entries) {
+    return fail(refuse(name, "more than " + std::to_string(budget.options.max_entries) +
+                                 " entries, the cap against archive bombs"));
+  }
   auto path = normalize_entry_path(name);
   if (!path) return fail(path.error());
   std::vector<std::string> parts = components(*path);
@@ -134,7 +188,17 @@ Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
   if (!within(parts, root)) {
     return fail(refuse(name, "outside " + join(root, "/") + "/"));
   }
+  if (!is_dir && !root.empty() && parts.size() == root.size()) {
+    // "opt/kata -> ." would turn the install root itself into a link.
+    return fail(refuse(name, "the install root must be a directory"));
+  }
   std::string root_text = join(root, "/");
+  const char* symlink = type == AE_IFLNK ? archive_entry_symlink(entry) : nullptr;
+  std::string link = hardlink ? hardlink : symlink ? symlink : "";
+  if (!is_valid_utf8(link)) {
+    return fail(refuse(name, std::string(hardlink ? "hardlink" : "symlink") + " target '" +
+                                 printable(link) + "' is not valid UTF-8"));
+  }
   if (hardlink) {
     if (auto ok = check_link_target(name, hardlink, true, root_text); !ok) return fail(ok.error());
     archive_entry_set_hardlink(entry, (dest + "/" + *normalize_entry_path(hardlink)).c_str());
@@ -149,15 +213,22 @@ Result<bool> prepare_entry(struct archive_entry* entry, const std::string& dest,
   } else {
     ++(is_dir ? summary.directories : summary.files);
   }
+  if (!hardlink && type == AE_IFREG) {
+    la_int64_t size = archive_entry_size(entry);
+    if (auto ok = spend(budget, name, size > 0 ? static_cast<uint64_t>(size) : 0); !ok) {
+      return fail(ok.error());
+    }
+  }
   mode_t perm = archive_entry_perm(entry);
   if (perm & 07000) ++summary.special_bits_dropped;
-  archive_entry_set_perm(entry, perm & 0777);
+  if (perm & 0022 && type != AE_IFLNK) ++summary.write_bits_dropped;
+  archive_entry_set_perm(entry, perm & 0755);
   archive_entry_set_pathname(entry, (dest + "/" + *path).c_str());
   return true;
 }
 
 Result<UnpackSummary> unpack_into(struct archive* in, struct archive* out, const std::string& dest,
-                                  const std::vector<std::string>& root) {
+                                  const std::vector<std::string>& root, Budget& budget) {
   UnpackSummary summary;
   std::vector<SymlinkEntry> symlinks;
   struct archive_entry* entry = nullptr;
@@ -165,22 +236,23 @@ Result<UnpackSummary> unpack_into(struct archive* in, struct archive* out, const
     int r = archive_read_next_header(in, &entry);
     if (r == ARCHIVE_EOF) {
       if (auto ok = check_symlinks_on_disk(dest, root, symlinks); !ok) return fail(ok.error());
+      summary.bytes = budget.bytes;
       return summary;
     }
     if (r < ARCHIVE_WARN) return fail(Error(archive_error_string(in)));
     if (interrupted()) return fail(Error("interrupted", ErrorKind::kInterrupted));
-    auto wanted = prepare_entry(entry, dest, root, summary, symlinks);
+    std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    auto wanted = prepare_entry(entry, dest, root, summary, symlinks, budget);
     if (!wanted) return fail(wanted.error());
     if (!*wanted) continue;
-    if (archive_write_header(out, entry) < ARCHIVE_OK) {
-      return fail(Error(archive_error_string(out)));
-    }
+    std::string path = archive_entry_pathname(entry);
+    if (archive_write_header(out, entry) < ARCHIVE_OK) return fail(write_error(out, path));
     if (archive_entry_size(entry) > 0) {
-      if (auto copied = copy_data(in, out); !copied) return fail(copied.error());
+      auto copied =
+          copy_data(in, out, name, path, static_cast<uint64_t>(archive_entry_size(entry)));
+      if (!copied) return fail(copied.error());
     }
-    if (archive_write_finish_entry(out) < ARCHIVE_OK) {
-      return fail(Error(archive_error_string(out)));
-    }
+    if (archive_write_finish_entry(out) < ARCHIVE_OK) return fail(write_error(out, path));
   }
 }
 
@@ -198,7 +270,7 @@ Result<std::string> normalize_entry_path(std::string_view name) {
 Result<void> check_link_target(const std::string& entry_path, std::string_view target,
                                bool hardlink, const std::string& root) {
   std::string what = hardlink ? "hardlink target '" : "symlink target '";
-  Error escapes = refuse(entry_path, what + std::string(target) + "' escapes the install prefix");
+  Error escapes = refuse(entry_path, what + printable(target) + "' escapes the install prefix");
   if (target.empty()) return fail(refuse(entry_path, what + "' is empty"));
   if (target[0] == '/') return fail(escapes);
   std::vector<std::string> resolved;
@@ -235,10 +307,15 @@ Result<UnpackSummary> unpack_archive(const std::string& archive_path, const std:
   if (archive_read_open_filename(in.get(), archive_path.c_str(), 1 << 16) != ARCHIVE_OK) {
     return fail(Error(context + ": " + archive_error_string(in.get())));
   }
-  auto summary = unpack_into(in.get(), out.get(), real.get(), components(options.root));
+  struct stat st {};
+  if (stat(archive_path.c_str(), &st) != 0) {
+    return fail(Error::from_errno(context + ": " + archive_path, errno));
+  }
+  Budget budget{options, static_cast<uint64_t>(st.st_size)};
+  auto summary = unpack_into(in.get(), out.get(), real.get(), components(options.root), budget);
   if (!summary) return fail(summary.error().wrap(context));
   if (archive_write_close(out.get()) != ARCHIVE_OK) {
-    return fail(Error(context + ": " + archive_error_string(out.get())));
+    return fail(write_error(out.get(), real.get()).wrap(context));
   }
   return summary;
 }

@@ -7,8 +7,10 @@
 
 #include <cctype>
 #include <cerrno>
+#include <map>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "core/strings.h"
 
@@ -116,6 +118,8 @@ Result<std::vector<ChecksumEntry>> parse_checksum_file(std::string_view text,
   std::vector<ChecksumEntry> entries;
   std::vector<std::string> lines = split(text, '\n');
   size_t nameless_line = 0;  // a bare digest is only valid as the file's one entry
+  // name and algorithm → (line, index into entries): one name must not carry two digests.
+  std::map<std::pair<std::string, DigestAlgorithm>, std::pair<size_t, size_t>> seen;
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string line = trim(lines[i]);
     if (line.empty() || line[0] == '#') continue;
@@ -130,6 +134,13 @@ Result<std::vector<ChecksumEntry>> parse_checksum_file(std::string_view text,
                         ": expected '<hex>  <name>' (sha256sum or sha512sum output)"));
     }
     if (name.empty()) nameless_line = i + 1;
+    auto [it, fresh] = seen.try_emplace({name, digest->algorithm}, i + 1, entries.size());
+    if (!fresh && entries[it->second.second].digest.hex != digest->hex) {
+      return fail(Error(source + " line " + std::to_string(i + 1) + ": " + name +
+                        " is listed twice with different " + algorithm_name(digest->algorithm) +
+                        " digests (lines " + std::to_string(it->second.first) + " and " +
+                        std::to_string(i + 1) + ")"));
+    }
     entries.push_back({*digest, name});
   }
   if (entries.empty()) return fail(Error(source + ": no checksums in file"));
@@ -140,10 +151,21 @@ Result<ExpectedDigest> find_checksum(const std::vector<ChecksumEntry>& entries,
                                      const std::string& file_name, const std::string& source) {
   if (entries.size() == 1 && entries[0].name.empty()) return entries[0].digest;
   std::string wanted = base_name(file_name);
+  const ChecksumEntry* found = nullptr;
   for (const auto& entry : entries) {
-    if (base_name(entry.name) == wanted) return entry.digest;
+    if (base_name(entry.name) != wanted) continue;
+    if (!found) {
+      found = &entry;
+    } else if (entry.digest.algorithm == found->digest.algorithm &&
+               entry.digest.hex != found->digest.hex) {
+      // "amd64/x" and "arm64/x" in one file: matching on the base name cannot pick one.
+      return fail(Error(source + " lists 2 different " + algorithm_name(found->digest.algorithm) +
+                        " digests for " + wanted + " (" + found->name + ", " + entry.name +
+                        "): cannot tell which one to trust"));
+    }
   }
-  return fail(Error(source + " lists no checksum for " + wanted));
+  if (!found) return fail(Error(source + " lists no checksum for " + wanted));
+  return found->digest;
 }
 
 Result<void> verify_file(const std::string& path, const ExpectedDigest& expected,

@@ -44,12 +44,16 @@ struct ChecksumEntry {
 
 /// Parses sha256sum/sha512sum output. Blank lines and '#' comments are skipped; a file holding
 /// a bare digest alone (no name) yields one entry with an empty name. Error naming the source
-/// and the line number for anything else: "<source> line 3: expected '<hex>  <name>'".
+/// and the line number for anything else: "<source> line 3: expected '<hex>  <name>'"; one name
+/// with two different digests of one algorithm is an error too ("<source> line 4: <name> is
+/// listed twice with different sha256 digests (lines 2 and 4)").
 Result<std::vector<ChecksumEntry>> parse_checksum_file(std::string_view text,
                                                        const std::string& source);
 
 /// The digest listed for file_name (matched on the last path component; a single nameless entry
-/// matches any file). Error: "<source> lists no checksum for <file_name>".
+/// matches any file). Error: "<source> lists no checksum for <file_name>"; two entries whose
+/// base names match with different digests of one algorithm ("amd64/x", "arm64/x"): "<source>
+/// lists 2 different sha256 digests for x (amd64/x, arm64/x): cannot tell which one to trust".
 Result<ExpectedDigest> find_checksum(const std::vector<ChecksumEntry>& entries,
                                      const std::string& file_name, const std::string& source);
 

@@ -67,6 +67,30 @@ TEST(Checksum, BadLinesNameTheSourceAndLine) {
             "SUMS: no checksums in file");
 }
 
+TEST(Checksum, TwoDifferentDigestsForOneNameAreAnError) {
+  std::string other256(64, 'e');
+  // The same name twice with different digests: which one is the release? Refused at parse.
+  auto twice = parse_checksum_file(
+      std::string(kAbc256) + "  kata.tar.xz\n" + other256 + "  kata.tar.xz\n", "SUMS");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message(),
+            "SUMS line 2: kata.tar.xz is listed twice with different sha256 digests (lines 1 "
+            "and 2)");
+  // The same digest twice is harmless; so are a sha256 and a sha512 for one file.
+  EXPECT_TRUE(parse_checksum_file(std::string(kAbc256) + "  a\n" + kAbc256 + " *a\n", "SUMS"));
+  auto both = parse_checksum_file(std::string(kAbc256) + "  a\n" + kAbc512 + "  a\n", "SUMS");
+  ASSERT_TRUE(both);
+  EXPECT_EQ(find_checksum(*both, "a", "SUMS")->hex, kAbc256);
+  // Names are matched on their base name: two directories' files of one name are ambiguous.
+  auto dirs = parse_checksum_file(
+      std::string(kAbc256) + "  amd64/kata.tar.xz\n" + other256 + "  ./arm64/kata.tar.xz\n",
+      "SUMS");
+  ASSERT_TRUE(dirs);
+  EXPECT_EQ(find_checksum(*dirs, "kata.tar.xz", "SUMS").error().message(),
+            "SUMS lists 2 different sha256 digests for kata.tar.xz (amd64/kata.tar.xz, "
+            "./arm64/kata.tar.xz): cannot tell which one to trust");
+}
+
 TEST(Checksum, MismatchNamesTheFileAndBothDigests) {
   test::TempDir dir("mkata-checksum");
   ASSERT_TRUE(write_file_atomic(dir / "f", "abd"));

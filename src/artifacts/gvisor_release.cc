@@ -12,6 +12,7 @@
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include "core/utf8.h"
 
 namespace mkata::artifacts {
 namespace {
@@ -113,8 +114,13 @@ Result<InstalledRuntime> install(const GvisorInstallOptions& o) {
     return fail(Error::usage("prefix '" + o.prefix +
                              "': expected an absolute directory such as /usr/local/bin"));
   }
+  if (!is_valid_utf8(prefix)) {
+    return fail(
+        Error::usage("prefix '" + printable(o.prefix) +
+                     "': not valid UTF-8 (installed paths are recorded in a JSON manifest)"));
+  }
   std::string manifest_path = manifest_path_for("gvisor", o.manifest_dir);
-  auto previous = load_manifest(manifest_path);
+  auto previous = load_manifest_with_journal(manifest_path);
   if (!previous) return fail(previous.error());
   auto staging = StagingDir::create_for(prefix, "gvisor");
   if (!staging) return fail(staging.error());
@@ -127,8 +133,6 @@ Result<InstalledRuntime> install(const GvisorInstallOptions& o) {
   InstalledRuntime r;
   r.version = runsc_version(*root + "/runsc");
   const InstallManifest* before = *previous ? &**previous : nullptr;
-  auto placed = place_tree({*root, prefix, before, o.force});
-  if (!placed) return fail(placed.error());
   r.runtime = "gvisor";
   r.source = o.source;
   r.verified = true;
@@ -136,10 +140,12 @@ Result<InstalledRuntime> install(const GvisorInstallOptions& o) {
   r.binary_path = prefix + "/runsc";
   r.shim_path = prefix + "/containerd-shim-runsc-v1";
   r.runtime_type = "io.containerd.runsc.v1";
-  InstallRecord record{"gvisor", r.version, o.source, "", prefix};
-  if (auto ok = record_placement(*placed, record, before, manifest_path, r); !ok) {
-    return fail(ok.error());
-  }
+  auto commit = [&](const Placement& placed) {
+    InstallRecord record{"gvisor", r.version, o.source, "", prefix};
+    return record_placement(placed, record, before, manifest_path, r);
+  };
+  PlaceOptions place{*root, prefix, before, o.force, journal_path_for(manifest_path), "gvisor"};
+  if (auto placed = place_tree(place, commit); !placed) return fail(placed.error());
   return r;
 }
 

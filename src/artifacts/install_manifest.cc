@@ -83,6 +83,10 @@ std::string manifest_path_for(const std::string& runtime, const std::string& man
   return manifest_dir + "/" + runtime + ".json";
 }
 
+std::string journal_path_for(const std::string& manifest_path) {
+  return manifest_path + ".pending";
+}
+
 std::string manifest_to_json(const InstallManifest& m) {
   json files = json::array();
   for (const auto& e : m.files) {
@@ -102,7 +106,8 @@ std::string manifest_to_json(const InstallManifest& m) {
             {"installed_at", m.installed_at},
             {"directories", m.directories},
             {"files", files}};
-  return j.dump(2) + "\n";
+  // dump() throws type_error 316 on invalid UTF-8; replace keeps this function total.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 Result<InstallManifest> parse_manifest(std::string_view text, const std::string& source) {
@@ -132,6 +137,34 @@ Result<std::optional<InstallManifest>> load_manifest(const std::string& path) {
   auto manifest = parse_manifest(*text, path);
   if (!manifest) return fail(manifest.error());
   return std::optional<InstallManifest>(std::move(*manifest));
+}
+
+Result<std::optional<InstallManifest>> load_manifest_with_journal(const std::string& path) {
+  auto manifest = load_manifest(path);
+  if (!manifest) return fail(manifest.error());
+  auto journal = load_manifest(journal_path_for(path));
+  if (!journal) return fail(journal.error());
+  if (!*journal) return manifest;
+  InstallManifest merged = *manifest ? **manifest : **journal;
+  merged.recovered = true;
+  std::vector<ManifestEntry> files = merged.files;
+  for (const auto& pending : (*journal)->files) {
+    auto same = std::find_if(files.begin(), files.end(),
+                             [&](const ManifestEntry& e) { return e.path == pending.path; });
+    if (same == files.end()) {
+      files.push_back(pending);
+    } else if (entry_state(*same) != EntryState::kIntact &&
+               entry_state(pending) == EntryState::kIntact) {
+      *same = pending;  // the killed run placed it: the new version is on disk
+    }
+  }
+  std::sort(files.begin(), files.end(),
+            [](const ManifestEntry& a, const ManifestEntry& b) { return a.path < b.path; });
+  merged.files = std::move(files);
+  std::set<std::string> dirs(merged.directories.begin(), merged.directories.end());
+  dirs.insert((*journal)->directories.begin(), (*journal)->directories.end());
+  merged.directories.assign(dirs.begin(), dirs.end());
+  return std::optional<InstallManifest>(std::move(merged));
 }
 
 Result<std::vector<InstallManifest>> load_all_manifests(const std::string& manifest_dir) {
@@ -172,7 +205,7 @@ EntryState entry_state(const ManifestEntry& entry) {
 }
 
 Result<PurgeResult> purge_runtime(const std::string& runtime, const std::string& manifest_path) {
-  auto loaded = load_manifest(manifest_path);
+  auto loaded = load_manifest_with_journal(manifest_path);
   if (!loaded) return fail(loaded.error().wrap("purge " + runtime));
   if (!*loaded) {
     return fail(Error("purge " + runtime + ": no manifest at " + manifest_path +
@@ -212,11 +245,16 @@ Result<PurgeResult> purge_runtime(const std::string& runtime, const std::string&
     if (auto saved = save_manifest(manifest_path, rest); !saved) {
       return fail(saved.error().wrap("purge " + runtime));
     }
+    unlink(journal_path_for(manifest_path).c_str());  // merged into the manifest just saved
     result.manifest_kept = true;
     return result;
   }
-  if (unlink(manifest_path.c_str()) != 0) {
+  if (unlink(manifest_path.c_str()) != 0 && errno != ENOENT) {
     return fail(Error::from_errno("remove " + manifest_path, errno).wrap("purge " + runtime));
+  }
+  if (unlink(journal_path_for(manifest_path).c_str()) != 0 && errno != ENOENT) {
+    std::string journal = journal_path_for(manifest_path);
+    return fail(Error::from_errno("remove " + journal, errno).wrap("purge " + runtime));
   }
   return result;
 }

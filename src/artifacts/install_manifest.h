@@ -41,6 +41,9 @@ struct InstallManifest {
   std::string installed_at;              ///< UTC, RFC 3339
   std::vector<ManifestEntry> files;      ///< sorted by path
   std::vector<std::string> directories;  ///< created by mkata, sorted
+  /// Not stored: true when this was merged with the journal of an interrupted install (so the
+  /// manifest on disk, if any, is behind and must be rewritten).
+  bool recovered = false;
   bool operator==(const InstallManifest&) const = default;
 };
 
@@ -48,7 +51,12 @@ struct InstallManifest {
 std::string manifest_path_for(const std::string& runtime,
                               const std::string& manifest_dir = kDefaultManifestDir);
 
-/// The JSON text (schema 1, pretty-printed, stable order).
+/// "<manifest_path>.pending": the journal place_tree() writes before touching the prefix and
+/// removes once the manifest is written (or everything was undone). Found after a kill.
+std::string journal_path_for(const std::string& manifest_path);
+
+/// The JSON text (schema 1, pretty-printed, stable order). Never throws: a string that is not
+/// valid UTF-8 (which the installers refuse before they get here) is written with U+FFFD.
 std::string manifest_to_json(const InstallManifest& manifest);
 
 /// Parses manifest JSON. Error naming the source: "<source>: not an mkata manifest: <why>".
@@ -56,6 +64,11 @@ Result<InstallManifest> parse_manifest(std::string_view json, const std::string&
 
 /// Loads a manifest; nullopt when the file does not exist.
 Result<std::optional<InstallManifest>> load_manifest(const std::string& path);
+
+/// Loads a manifest merged with the journal of an interrupted install beside it, when there is
+/// one: for each path, the entry (old or new) that matches the disk, else the manifest's; the
+/// directories of both. The result is marked `recovered`. nullopt when neither exists.
+Result<std::optional<InstallManifest>> load_manifest_with_journal(const std::string& path);
 
 /// Every manifest in manifest_dir (what mkata installed, for `mkata check` to report versions),
 /// sorted by runtime; empty when the directory does not exist. A broken manifest is an error.
@@ -87,10 +100,11 @@ struct PurgeResult {
   bool manifest_kept = false;
 };
 
-/// Removes the files of the manifest whose bytes (or link target) still match, then the
-/// directories mkata created that are now empty. Files modified since install and files the
-/// user added are kept and listed. The manifest is removed when nothing of ours is left;
-/// otherwise it is rewritten to list only what was kept. Errors: no manifest ("no manifest at
+/// Removes the files of the manifest (merged with the journal of an interrupted install, if
+/// any) whose bytes (or link target) still match, then the directories mkata created that are
+/// now empty. Files modified since install and files the
+/// user added are kept and listed. The manifest (and journal) is removed when nothing of ours is
+/// left; otherwise it is rewritten to list only what was kept. Errors: no manifest ("no manifest at
 /// <path>: mkata did not install <runtime> (nothing to purge)"), a manifest for another runtime,
 /// or a failed unlink ("remove <path>: <strerror>", after which the manifest is kept).
 Result<PurgeResult> purge_runtime(const std::string& runtime, const std::string& manifest_path);

@@ -28,7 +28,7 @@ Result<void> record_placement(const Placement& placement, const InstallRecord& r
                         previous->directories == manifest.directories &&
                         previous->version == manifest.version;
   result.changed = placement.changed() || !same_as_before;
-  if (!result.changed) {
+  if (!result.changed && !previous->recovered) {
     manifest = *previous;  // nothing moved: keep the record, and when it was made
   } else {
     manifest.installed_at = utc_now();
@@ -102,7 +102,8 @@ std::string install_summary_json(const InstalledRuntime& r) {
                       {"removed_stale", r.removed_stale},
                       {"kept_stale", r.kept_stale},
                       {"notes", r.notes}};
-  return j.dump(2) + "\n";
+  // Paths can be the user's own files (kept_foreign): not necessarily UTF-8, and dump() throws.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string purge_summary_json(const PurgeResult& p) {
@@ -115,7 +116,8 @@ std::string purge_summary_json(const PurgeResult& p) {
                       {"removed_directories", p.removed_directories},
                       {"kept_directories", p.kept_directories},
                       {"kept_foreign", p.kept_foreign}};
-  return j.dump(2) + "\n";
+  // Paths can be the user's own files (kept_foreign): not necessarily UTF-8, and dump() throws.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mkata::artifacts

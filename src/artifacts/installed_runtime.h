@@ -39,7 +39,9 @@ struct InstallRecord {
 };
 
 /// Saves the manifest for a placement (keeping the previous one, with its installed_at, when
-/// nothing changed) and copies the placement's lists into result.
+/// nothing changed and it was not recovered from a journal) and copies the placement's lists
+/// into result. The installers call it as place_tree()'s commit, so that a manifest that cannot
+/// be written undoes the placement.
 Result<void> record_placement(const Placement& placement, const InstallRecord& record,
                               const InstallManifest* previous, const std::string& manifest_path,
                               InstalledRuntime& result);

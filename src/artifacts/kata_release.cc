@@ -16,6 +16,7 @@
 #include "artifacts/staging_dir.h"
 #include "core/files.h"
 #include "core/strings.h"
+#include "core/utf8.h"
 
 namespace mkata::artifacts {
 namespace {
@@ -39,6 +40,11 @@ Result<std::string> checked_prefix(const std::string& prefix) {
       ends_with(p, "/..")) {
     return fail(
         Error::usage("prefix '" + prefix + "': expected an absolute directory such as /opt/kata"));
+  }
+  if (!is_valid_utf8(p)) {
+    return fail(
+        Error::usage("prefix '" + printable(prefix) +
+                     "': not valid UTF-8 (installed paths are recorded in a JSON manifest)"));
   }
   return p;
 }
@@ -211,7 +217,8 @@ Result<StagedKata> stage_release(const KataInstallOptions& o, const std::string&
   staged.sha256 = *sha256;
   auto unpack_dir = staging.subdir("root");
   if (!unpack_dir) return fail(unpack_dir.error());
-  auto unpacked = unpack_archive(*archive, *unpack_dir, {"opt/kata", o.source});
+  UnpackOptions unpack{"opt/kata", o.source, o.max_unpacked_bytes, o.max_unpack_ratio};
+  auto unpacked = unpack_archive(*archive, *unpack_dir, unpack);
   if (!unpacked) return fail(unpacked.error());
   staged.root = *unpack_dir + "/opt/kata";
   auto layout = check_layout(staged.root, staged.name);
@@ -222,6 +229,10 @@ Result<StagedKata> stage_release(const KataInstallOptions& o, const std::string&
   if (unpacked->special_bits_dropped) {
     staged.notes.push_back("dropped setuid/setgid/sticky bits from " +
                            std::to_string(unpacked->special_bits_dropped) + " archive entries");
+  }
+  if (unpacked->write_bits_dropped) {
+    staged.notes.push_back("dropped group/world write bits from " +
+                           std::to_string(unpacked->write_bits_dropped) + " archive entries");
   }
   if (*adapted) {
     staged.notes.push_back("rewrote /opt/kata paths to " + prefix + " in " +
@@ -252,7 +263,7 @@ InstalledRuntime describe(const KataInstallOptions& o, const std::string& prefix
 Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string& prefix) {
   if (auto ok = check_sources(o); !ok) return fail(ok.error());
   std::string manifest_path = manifest_path_for("kata", o.manifest_dir);
-  auto previous = load_manifest(manifest_path);
+  auto previous = load_manifest_with_journal(manifest_path);
   if (!previous) return fail(previous.error());
   auto staging = StagingDir::create_for(prefix, "kata");
   if (!staging) return fail(staging.error());
@@ -260,13 +271,15 @@ Result<InstalledRuntime> install(const KataInstallOptions& o, const std::string&
   if (!staged) return fail(staged.error());
   // Only now, with the archive verified and checked, is the prefix written.
   const InstallManifest* before = *previous ? &**previous : nullptr;
-  auto placed = place_tree({staged->root, prefix, before, o.force});
-  if (!placed) return fail(placed.error());
-  InstalledRuntime r = describe(o, prefix, *staged);
-  InstallRecord record{"kata", r.version, o.source, r.digest, prefix};
-  if (auto ok = record_placement(*placed, record, before, manifest_path, r); !ok) {
-    return fail(ok.error());
-  }
+  InstalledRuntime r;
+  auto commit = [&](const Placement& placed) {
+    r = describe(o, prefix, *staged);
+    InstallRecord record{"kata", r.version, o.source, r.digest, prefix};
+    return record_placement(placed, record, before, manifest_path, r);
+  };
+  PlaceOptions place{staged->root, prefix, before, o.force, journal_path_for(manifest_path),
+                     "kata"};
+  if (auto placed = place_tree(place, commit); !placed) return fail(placed.error());
   return r;
 }
 

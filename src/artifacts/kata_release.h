@@ -13,6 +13,7 @@
 
 #include <string>
 
+#include "artifacts/archive_unpack.h"
 #include "artifacts/download.h"
 #include "artifacts/install_manifest.h"
 #include "artifacts/installed_runtime.h"
@@ -31,6 +32,9 @@ struct KataInstallOptions {
   std::string prefix = kKataDefaultPrefix;  ///< absolute install directory
   std::string manifest_dir = kDefaultManifestDir;
   bool force = false;  ///< replace files in the way (see prefix_install.h)
+  /// The caps against archive bombs (see archive_unpack.h).
+  uint64_t max_unpacked_bytes = kDefaultMaxUnpackedBytes;
+  uint64_t max_unpack_ratio = kDefaultMaxUnpackRatio;
   DownloadOptions download;
 };
 

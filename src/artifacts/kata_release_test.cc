@@ -3,6 +3,10 @@
 #include "artifacts/kata_release.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
 
 #include "artifacts/checksum.h"
 #include "artifacts/testing/release_fixtures.h"
@@ -21,8 +25,10 @@ struct KataFixture {
     options.manifest_dir = dir / "manifests";
     options.download.cancelled = [] { return false; };
   }
-  void write(const std::vector<testing::TarEntry>& entries) {
-    ASSERT_TRUE(testing::write_tar(archive, entries));
+  // The name says .tar.xz; libarchive detects the compression from the bytes.
+  void write(const std::vector<testing::TarEntry>& entries,
+             testing::Compression compression = testing::Compression::kXz) {
+    ASSERT_TRUE(testing::write_tar(archive, entries, compression));
     options.source = archive;
     options.sha256 = *file_digest_hex(archive, DigestAlgorithm::kSha256);
   }
@@ -105,6 +111,58 @@ TEST(KataRelease, UnverifiedLocalArchiveIsInstalledAndSaysSo) {
   EXPECT_FALSE(installed->verified);
   EXPECT_NE(render_install_summary(*installed).find("NOT verified: no checksum given"),
             std::string::npos);
+}
+
+// Every path under root with its type, mode and bytes.
+std::map<std::string, std::string> listing(const std::string& root) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::end(it); it.increment(ec)) {
+    struct stat st {};
+    lstat(it->path().c_str(), &st);
+    std::string what = std::to_string(st.st_mode) + " ino " + std::to_string(st.st_ino);
+    if (S_ISREG(st.st_mode)) {
+      what += " " + file_digest_hex(it->path(), DigestAlgorithm::kSha256).value_or("?");
+    }
+    out[it->path().string()] = what;
+  }
+  return out;
+}
+
+// Before: the non-UTF-8 name was placed into the prefix, then the manifest's JSON dump threw
+// type_error 316 and mkata aborted (exit 134), leaving files no manifest listed.
+TEST(KataRelease, ANameThatIsNotUtf8LeavesThePrefixAsItWas) {
+  KataFixture f;
+  f.write(testing::kata_static_entries("3.1.0"));
+  ASSERT_TRUE(install_kata_release(f.options));
+  auto before = listing(f.dir / "opt");
+  std::string manifest = *read_file(f.options.manifest_dir + "/kata.json");
+  auto entries = testing::kata_static_entries();
+  entries.push_back(testing::file_entry("./opt/kata/bin/kata-\xe9\xff", "x", 0755));
+  f.write(entries);
+  auto installed = install_kata_release(f.options);
+  ASSERT_FALSE(installed);
+  EXPECT_EQ(installed.error().message(),
+            "install kata: unpack " + f.archive +
+                ": refuse archive entry './opt/kata/bin/kata-\\xe9\\xff': name is not valid UTF-8");
+  EXPECT_EQ(listing(f.dir / "opt"), before);
+  EXPECT_EQ(*read_file(f.options.manifest_dir + "/kata.json"), manifest);
+}
+
+TEST(KataRelease, AnArchiveBombIsRefusedBeforeItFillsTheDisk) {
+  KataFixture f;
+  auto entries = testing::kata_static_entries();
+  entries.push_back(testing::zeros_entry("./opt/kata/share/kata-containers/huge.img", 1ull << 30));
+  f.write(entries, testing::Compression::kZstd);  // fast to write; the CLI test uses xz
+  auto installed = install_kata_release(f.options);
+  ASSERT_FALSE(installed);
+  EXPECT_NE(installed.error().message().find(
+                "refuse archive entry './opt/kata/share/kata-containers/huge.img': unpacked size "
+                "would exceed 50 times the archive's size ("),
+            std::string::npos)
+      << installed.error().message();
+  EXPECT_FALSE(path_exists(f.options.prefix));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -15,6 +16,7 @@
 #include "artifacts/install_manifest.h"
 #include "artifacts/testing/release_fixtures.h"
 #include "core/files.h"
+#include "core/utf8.h"
 #include "support/test_env.h"
 
 namespace mkata::artifacts {
@@ -47,8 +49,11 @@ TEST(ParsersMutation, ChecksumFilesAndDigests) {
   std::mt19937 rng(1);
   std::string seed = std::string(64, 'a') + "  kata-static-3.2.0-amd64.tar.xz\n" +
                      std::string(128, 'b') + " *./runsc\n# comment\n";
+  // The duplicate-name rules: the same name again, and the same base name in a directory.
+  std::string duplicates = seed + std::string(64, 'a') + "  kata-static-3.2.0-amd64.tar.xz\n" +
+                           std::string(128, 'c') + "  arm64/runsc\n";
   for (int i = 0; i < 20000; ++i) {
-    std::string input = mutate(seed, rng);
+    std::string input = mutate(i % 2 ? duplicates : seed, rng);
     if (auto entries = parse_checksum_file(input, "SUMS")) {
       for (const auto& e : *entries) {
         EXPECT_TRUE(e.digest.hex.size() == 64 || e.digest.hex.size() == 128);
@@ -78,6 +83,32 @@ TEST(ParsersMutation, Manifests) {
     if (parsed) {
       for (const auto& f : parsed->files) EXPECT_EQ(f.path[0], '/');
     }
+  }
+}
+
+// Manifests and journals written from mutated (often not UTF-8) paths: writing never throws,
+// and a manifest merged with a journal is well-formed whatever either holds.
+TEST(ParsersMutation, ManifestWritingAndJournalMerging) {
+  test::TempDir dir("mkata-mutate-journal");
+  std::mt19937 rng(5);
+  std::string manifest_path = dir / "kata.json";
+  for (int i = 0; i < 150; ++i) {  // two fsync'd writes each: kept short
+    InstallManifest m{"kata", mutate("3.2.0", rng), "src", "", dir / "p", "t", {}, {}};
+    InstallManifest journal = m;
+    for (int k = 0; k < 3; ++k) {
+      m.files.push_back({"/p/" + mutate("bin/a", rng), false, std::string(64, 'c'), 0755, ""});
+      journal.files.push_back({"/p/" + mutate("bin/a", rng), true, "", 0, mutate("../x", rng)});
+    }
+    journal.directories = {"/p/" + mutate("bin", rng)};
+    std::string text = manifest_to_json(m);  // must not throw, whatever the bytes
+    ASSERT_TRUE(write_file_atomic(manifest_path, text));
+    ASSERT_TRUE(write_file_atomic(journal_path_for(manifest_path), manifest_to_json(journal)));
+    auto merged = load_manifest_with_journal(manifest_path);
+    ASSERT_TRUE(merged) << merged.error().message();
+    ASSERT_TRUE(*merged);
+    EXPECT_TRUE((*merged)->recovered);
+    EXPECT_TRUE(std::is_sorted((*merged)->files.begin(), (*merged)->files.end(),
+                               [](const auto& a, const auto& b) { return a.path < b.path; }));
   }
 }
 
@@ -115,6 +146,15 @@ TEST(ParsersMutation, ArchivesNeverWriteOutsideTheDestination) {
     (void)unpack_archive(archive, dest, {"opt/kata", ""});
     for (const auto& e : std::filesystem::directory_iterator(sentinel)) {
       EXPECT_EQ(e.path().filename(), "dest") << "mutation " << i << " wrote " << e.path();
+    }
+    // Whatever it wrote has a name the manifest can record, and no group/world write bit.
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dest)) {
+      EXPECT_TRUE(is_valid_utf8(e.path().string())) << "mutation " << i;
+      struct stat st {};
+      lstat(e.path().c_str(), &st);
+      if (!S_ISLNK(st.st_mode)) {
+        EXPECT_EQ(st.st_mode & 07022, 0u) << e.path();
+      }
     }
     std::filesystem::remove_all(dest);
   }

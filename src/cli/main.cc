@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   for (const auto& c : kCommands) {
     if (name != c.name) continue;
-    auto result = c.run(args);
+    // Nothing below main() should throw; if something does, it is one error line, not abort.
+    auto result = mkata::run_catching_exceptions([&] { return c.run(args); });
     if (result) return mkata::interrupted() ? mkata::kExitInterrupted : *result;
     std::fflush(stdout);
     std::fprintf(stderr, "mkata: error: %s\n", result.error().message().c_str());

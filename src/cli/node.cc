@@ -112,7 +112,7 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
         options.state_dir + "'";
   }
   if (json_output) {
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   if (!j["running"].get<bool>()) {

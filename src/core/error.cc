@@ -2,6 +2,7 @@
 #include "core/error.h"
 
 #include <cstring>
+#include <exception>
 
 namespace mkata {
 
@@ -32,6 +33,16 @@ int exit_code_for(const Error& error) {
       return kExitUsage;
   }
   return kExitUsage;
+}
+
+Result<int> run_catching_exceptions(const std::function<Result<int>()>& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    return fail(Error(std::string("internal error: ") + e.what()));
+  } catch (...) {
+    return fail(Error("internal error: unknown exception"));
+  }
 }
 
 }  // namespace mkata

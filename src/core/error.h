@@ -6,6 +6,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -68,5 +69,11 @@ enum ExitCode : int {
 
 /// The exit code for an error of this kind.
 int exit_code_for(const Error& error);
+
+/// Runs fn and turns an exception that escapes it into an Error: "internal error: <what()>"
+/// (std::bad_alloc included), "internal error: unknown exception" for anything else. Our code
+/// throws nothing across module boundaries; this is main()'s last line of defence, so that a
+/// missed throw is one clear error line and exit 2, never std::terminate (exit 134).
+Result<int> run_catching_exceptions(const std::function<Result<int>()>& fn);
 
 }  // namespace mkata

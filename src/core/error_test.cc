@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <new>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
 namespace mkata {
 
 TEST(Error, WrapAddsContextOutermostFirst) {
@@ -24,6 +28,24 @@ TEST(Error, HintSurvivesWrap) {
 
 TEST(Error, FromErrnoUsesStrerror) {
   EXPECT_EQ(Error::from_errno("open /x", ENOENT).message(), "open /x: No such file or directory");
+}
+
+TEST(Error, ExceptionsBecomeInternalErrors) {
+  auto thrown = run_catching_exceptions([]() -> Result<int> { throw std::runtime_error("boom"); });
+  ASSERT_FALSE(thrown);
+  EXPECT_EQ(thrown.error().message(), "internal error: boom");
+  EXPECT_EQ(exit_code_for(thrown.error()), 2);
+  auto oom = run_catching_exceptions([]() -> Result<int> { throw std::bad_alloc(); });
+  EXPECT_EQ(oom.error().message(), "internal error: std::bad_alloc");
+  // What escaped to main before: nlohmann's type_error 316 on a non-UTF-8 string.
+  auto json = run_catching_exceptions([]() -> Result<int> {
+    return static_cast<int>(nlohmann::json(std::string("\xff")).dump().size());
+  });
+  EXPECT_EQ(json.error().message(),
+            "internal error: [json.exception.type_error.316] invalid UTF-8 byte at index 0: 0xFF");
+  auto other = run_catching_exceptions([]() -> Result<int> { throw 42; });
+  EXPECT_EQ(other.error().message(), "internal error: unknown exception");
+  EXPECT_EQ(*run_catching_exceptions([]() -> Result<int> { return 7; }), 7);
 }
 
 }  // namespace mkata

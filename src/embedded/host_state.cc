@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <filesystem>
 #include <thread>
 
@@ -104,7 +105,12 @@ std::vector<pid_t> pids_in_cgroup(const std::string& parent) {
       auto procs = read_file(d + "/cgroup.procs");
       if (!procs) continue;
       for (const auto& line : split(*procs, '\n')) {
-        if (!trim(line).empty()) found.push_back(static_cast<pid_t>(std::stol(line)));
+        pid_t pid = 0;  // from_chars: std::stol would throw on a malformed line
+        std::string text = trim(line);
+        auto parsed = std::from_chars(text.data(), text.data() + text.size(), pid);
+        if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size() && pid > 0) {
+          found.push_back(pid);
+        }
       }
     }
   }

@@ -2,6 +2,8 @@
 // ("Node configuration facts") and each distribution's documentation.
 #include "node/distribution.h"
 
+#include <charconv>
+
 #include "core/files.h"
 #include "core/strings.h"
 #include "node/toml_text.h"
@@ -134,7 +136,8 @@ Result<ConfigSchema> schema_for_containerd_version(const std::string& version_ou
   for (const auto& word : split(trim(version_output), ' ')) {
     std::string w = starts_with(word, "v") ? word.substr(1) : word;
     if (w.empty() || w[0] < '0' || w[0] > '9' || w.find('.') == std::string::npos) continue;
-    int major = std::stoi(w);
+    int major = 0;  // from_chars: std::stoi throws on "99999999999.0"
+    if (std::from_chars(w.data(), w.data() + w.size(), major).ec != std::errc()) continue;
     return major >= 2 ? ConfigSchema::kV3 : ConfigSchema::kV2;
   }
   return fail("cannot read a version in `containerd --version` output: '" + trim(version_output) +

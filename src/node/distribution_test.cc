@@ -73,6 +73,10 @@ TEST(Distribution, SchemaFollowsTheContainerdMajorVersion) {
   EXPECT_EQ(schema_for_containerd_version("containerd containerd.io v2.0.4 1a43cb6a\n"),
             ConfigSchema::kV3);
   EXPECT_FALSE(schema_for_containerd_version("garbage"));
+  // std::stoi threw out_of_range here (uncaught: exit 134).
+  EXPECT_EQ(schema_for_containerd_version("containerd v99999999999.0").error().message(),
+            "cannot read a version in `containerd --version` output: 'containerd "
+            "v99999999999.0'");
 }
 
 }  // namespace mkata::node

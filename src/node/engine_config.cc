@@ -130,9 +130,12 @@ Result<ConfigEdit> plan_docker_install(const std::string& path,
     }
     if (runtimes.contains(h.name)) {
       if (runtimes[h.name] != entry) {
-        return fail(Error::usage(path + " already defines the Docker runtime '" + h.name + "' as " +
-                                 runtimes[h.name].dump() + " (mkata's is " + entry.dump() + ")")
-                        .with_hint("remove that entry, then run mkata install again"));
+        return fail(
+            Error::usage(path + " already defines the Docker runtime '" + h.name + "' as " +
+                         runtimes[h.name].dump(-1, ' ', false, Json::error_handler_t::replace) +
+                         " (mkata's is " +
+                         entry.dump(-1, ' ', false, Json::error_handler_t::replace) + ")")
+                .with_hint("remove that entry, then run mkata install again"));
       }
       edit.notes.push_back(h.name + ": already installed in " + path + " (unchanged)");
       continue;

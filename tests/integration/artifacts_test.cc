@@ -3,9 +3,12 @@
 // 127.0.0.1, fetched by libcurl, verified, unpacked, placed under a private prefix, recorded and
 // purged. Every test asserts the directory tree on disk, not just the returned value.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -224,6 +227,43 @@ TEST_F(KataRelease, ChecksumMismatchLeavesThePrefixUntouched) {
             "install kata: checksum mismatch for kata-static-3.2.0-amd64.tar.xz: expected sha256 " +
                 wrong + ", got " + sha256_);
   EXPECT_EQ(snapshot(prefix_, true), before);
+  EXPECT_TRUE(leftovers(dir_ / "opt").empty());
+}
+
+// The prefix on its own small file system (a 2 MiB tmpfs the test mounts over the private
+// prefix, unmounted after): the staging directory is on the other side, so every file crosses
+// file systems as a copy, and an upgrade too big for the prefix runs out of space mid-placement,
+// after several files were already replaced.
+TEST_F(KataRelease, DiskFullDuringPlacementLeavesThePrefixAsItWas) {
+  if (geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
+  ASSERT_TRUE(make_directories(prefix_));
+  if (mount("mkata-test", prefix_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=2m,mode=0755")) {
+    GTEST_SKIP() << "cannot mount a tmpfs at " << prefix_ << ": " << std::strerror(errno);
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { umount2(path.c_str(), MNT_DETACH); }
+  } unmount{prefix_};
+  ASSERT_TRUE(install_kata_release(options_));
+  Tree before = snapshot(prefix_);
+  std::string manifest = *read_file(options_.manifest_dir + "/kata.json");
+
+  auto entries = testing::kata_static_entries("3.3.0");  // every binary changes
+  entries.push_back(testing::zeros_entry("./opt/kata/share/kata-containers/big.img", 3 << 20));
+  std::string upgrade = dir_ / "kata-static-3.3.0-amd64.tar.xz";
+  ASSERT_TRUE(testing::write_tar(upgrade, entries));
+  options_.source = upgrade;
+  options_.checksum_file.clear();
+  options_.sha256 = *file_digest_hex(upgrade, DigestAlgorithm::kSha256);
+  auto installed = install_kata_release(options_);
+  ASSERT_FALSE(installed);
+  EXPECT_EQ(installed.error().message(), "install kata: install into " + prefix_ + ": write " +
+                                             prefix_ +
+                                             "/share/kata-containers/big.img: No space left on "
+                                             "device");
+  EXPECT_EQ(snapshot(prefix_), before);  // every replaced binary is back, nothing added stays
+  EXPECT_EQ(*read_file(options_.manifest_dir + "/kata.json"), manifest);
+  EXPECT_FALSE(path_exists(options_.manifest_dir + "/kata.json.pending"));
   EXPECT_TRUE(leftovers(dir_ / "opt").empty());
 }
 
@@ -526,6 +566,47 @@ TEST_F(KataRelease, CliInstallsFromAnArchiveRegistersItAndPurgeUndoesBoth) {
                            "/kata.json: mkata did not install kata (nothing to purge)"),
             std::string::npos)
       << twice.err;
+}
+
+// Before: the entry was placed, then the manifest's JSON dump threw nlohmann's type_error 316,
+// nothing caught it, and mkata aborted (exit 134) leaving files that no manifest listed.
+TEST_F(KataRelease, CliRefusesANameThatIsNotUtf8WithOneErrorLine) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  auto entries = testing::kata_static_entries();
+  entries.push_back(testing::file_entry("./opt/kata/bin/kata-\xff", "x", 0755));
+  std::string archive = dir_ / "bad/kata-static-3.2.0-amd64.tar.xz";
+  ASSERT_TRUE(make_directories(dir_ / "bad"));
+  ASSERT_TRUE(write_file_atomic(dir_ / "config.toml", "version = 2\n"));
+  ASSERT_TRUE(testing::write_tar(archive, entries));
+  auto r = mkata({"install", "--runtime", "kata", "--from", archive, "--sha256",
+                  *file_digest_hex(archive, DigestAlgorithm::kSha256), "--prefix", prefix_,
+                  "--manifest-dir", options_.manifest_dir, "--config", dir_ / "config.toml",
+                  "--distro", "containerd", "--no-restart"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err, "mkata: error: install kata: unpack " + archive +
+                       ": refuse archive entry './opt/kata/bin/kata-\\xff': name is not valid "
+                       "UTF-8\n");
+  expect_nothing_installed();
+}
+
+TEST_F(KataRelease, CliRefusesAnArchiveBomb) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  auto entries = testing::kata_static_entries();
+  entries.push_back(testing::zeros_entry("./opt/kata/share/kata-containers/z.img", 1ull << 30));
+  std::string archive = dir_ / "bomb/kata-static-3.2.0-amd64.tar.xz";
+  ASSERT_TRUE(make_directories(dir_ / "bomb"));
+  ASSERT_TRUE(write_file_atomic(dir_ / "config.toml", "version = 2\n"));
+  ASSERT_TRUE(testing::write_tar(archive, entries));
+  auto r = mkata({"install", "--runtime", "kata", "--from", archive, "--prefix", prefix_,
+                  "--manifest-dir", options_.manifest_dir, "--config", dir_ / "config.toml",
+                  "--distro", "containerd", "--no-restart"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("refuse archive entry './opt/kata/share/kata-containers/z.img': unpacked "
+                       "size would exceed 50 times the archive's size ("),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("the cap against archive bombs"), std::string::npos) << r.err;
+  expect_nothing_installed();
 }
 
 TEST(ArtifactsCli, BadFromFlagsAreUsageErrorsNamingTheOption) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -44,7 +45,7 @@ void describe(struct archive_entry* e, const TarEntry& t) {
   switch (t.type) {
     case TarEntry::Type::kFile:
       archive_entry_set_filetype(e, AE_IFREG);
-      archive_entry_set_size(e, static_cast<la_int64_t>(t.content.size()));
+      archive_entry_set_size(e, static_cast<la_int64_t>(t.content.size() + t.zeros));
       break;
     case TarEntry::Type::kDirectory:
       archive_entry_set_filetype(e, AE_IFDIR);
@@ -106,11 +107,18 @@ TarEntry special_entry(const std::string& path, TarEntry::Type type) {
   return {path, type, "", "", 0644};
 }
 
+TarEntry zeros_entry(const std::string& path, uint64_t size) {
+  return {path, TarEntry::Type::kFile, "", "", 0644, size};
+}
+
 Result<void> write_tar(const std::string& path, const std::vector<TarEntry>& entries,
                        Compression compression) {
   Writer a(archive_write_new(), &archive_write_free);
   add_filter(a.get(), compression);
   archive_write_set_format_pax_restricted(a.get());
+  // Names as raw bytes, not translated from the locale: hostile tests need names that are not
+  // UTF-8, which a translating writer refuses.
+  archive_write_set_format_option(a.get(), "pax", "hdrcharset", "BINARY");
   if (archive_write_open_filename(a.get(), path.c_str()) != ARCHIVE_OK) {
     return fail(Error("write " + path + ": " + archive_error_string(a.get())));
   }
@@ -122,6 +130,14 @@ Result<void> write_tar(const std::string& path, const std::vector<TarEntry>& ent
     }
     if (t.type == TarEntry::Type::kFile && !t.content.empty()) {
       archive_write_data(a.get(), t.content.data(), t.content.size());
+    }
+    static const std::string kZeros(1 << 20, '\0');
+    for (uint64_t left = t.zeros; left > 0;) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(left, kZeros.size()));
+      if (archive_write_data(a.get(), kZeros.data(), n) < 0) {
+        return fail(Error("write " + path + ": " + t.path + ": " + archive_error_string(a.get())));
+      }
+      left -= n;
     }
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK) {

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct TarEntry {
   std::string content;  ///< for files
   std::string link;     ///< for symlinks and hardlinks
   mode_t mode = 0644;
+  uint64_t zeros = 0;  ///< for files: this many zero bytes after content (streamed, not held)
 };
 
 /// Entry makers (TarEntry is an aggregate; these keep test tables short).
@@ -29,6 +31,8 @@ TarEntry dir_entry(const std::string& path);
 TarEntry symlink_entry(const std::string& path, const std::string& target);
 TarEntry hardlink_entry(const std::string& path, const std::string& target);
 TarEntry special_entry(const std::string& path, TarEntry::Type type);
+/// A file of `size` zero bytes: what an archive bomb is made of (1 GiB compresses to ~150 KB).
+TarEntry zeros_entry(const std::string& path, uint64_t size);
 
 /// The compression of a written archive.
 enum class Compression { kNone, kGzip, kXz, kZstd };
