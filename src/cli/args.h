@@ -55,6 +55,12 @@ class ArgParser {
   std::string positional_metavar_;
 };
 
+/// Parses a whole number given for --option: decimal digits only (no spaces, sign or "0x"),
+/// within [min, max]. Error: "<command>: invalid value ' 5' for --timeout (accepted: 1 to 3600
+/// seconds)", with the --help hint.
+Result<long> parse_number(const std::string& command, const std::string& option,
+                          const std::string& text, long min, long max, const std::string& unit);
+
 /// A usage error for this command with the standard --help hint.
 Error usage_error(const std::string& command, const std::string& message);
 
