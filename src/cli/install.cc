@@ -132,7 +132,7 @@ void print_report(const std::string& command, const node::InstallReport& report,
     std::fputs(report.output.c_str(), stdout);
     return;
   }
-  nlohmann::json doc = {{"command", command}};
+  nlohmann::json doc = {{"schema", "mkata." + command + "/v1"}, {"command", command}};
   doc.update(report.facts);
   doc.update(extra);
   std::vector<std::string> notes = notes_before;
