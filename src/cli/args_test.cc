@@ -84,8 +84,8 @@ TEST(ArgParser, AnOptionDoesNotSwallowTheNextFlag) {
 TEST(ArgParser, NumbersAreDigitsOnly) {
   EXPECT_EQ(*parse_number("validate", "timeout", "5", 1, 3600, "seconds"), 5);
   EXPECT_EQ(*parse_number("validate", "timeout", "3600", 1, 3600, "seconds"), 3600);
-  for (const char* bad : {" 5", "5 ", "+5", "-5", "0x10", "", "0", "3601", "5s",
-                          "99999999999999999999999"}) {
+  for (const char* bad :
+       {" 5", "5 ", "+5", "-5", "0x10", "", "0", "3601", "5s", "99999999999999999999999"}) {
     auto r = parse_number("validate", "timeout", bad, 1, 3600, "seconds");
     ASSERT_FALSE(r) << bad;
     EXPECT_EQ(r.error().message(), std::string("validate: invalid value '") + bad +

@@ -34,13 +34,16 @@ TEST(Help, NodeSubcommandsDescribeThemselves) {
     std::vector<std::string> args;
     std::string usage, summary;
   };
-  for (const Case& c : std::vector<Case>{
-           {{"node", "up", "--help"}, "Usage: mkata node [options] up|down|status\n\n",
-            "node up: start the embedded node in the state dir"},
-           {{"node", "--state-dir", "/tmp/x", "down", "--help"}, "", "node down: remove the node's "
-                                                                      "pods through CRI"},
-           {{"node", "status", "-h"}, "", "node status: show whether the node"},
-           {{"node", "--help"}, "", "'mkata node up --help' describes one"}}) {
+  for (const Case& c :
+       std::vector<Case>{{{"node", "up", "--help"},
+                          "Usage: mkata node [options] up|down|status\n\n",
+                          "node up: start the embedded node in the state dir"},
+                         {{"node", "--state-dir", "/tmp/x", "down", "--help"},
+                          "",
+                          "node down: remove the node's "
+                          "pods through CRI"},
+                         {{"node", "status", "-h"}, "", "node status: show whether the node"},
+                         {{"node", "--help"}, "", "'mkata node up --help' describes one"}}) {
     auto r = mkata(c.args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(r.out.starts_with(c.usage)) << r.out;

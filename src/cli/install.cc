@@ -221,14 +221,10 @@ Result<int> install_command(const CommandArgs& args) {
       std::string summary = artifacts::render_install_summary(*installed);
       print_lines({summary});
       notes.push_back(summary);
-      extra["installed"] = {{"runtime", installed->runtime},
-                            {"version", installed->version},
-                            {"source", installed->source},
-                            {"verified", installed->verified},
-                            {"digest", installed->digest},
-                            {"prefix", installed->prefix},
-                            {"shim", installed->shim_path},
-                            {"manifest", installed->manifest_path},
+      extra["installed"] = {{"runtime", installed->runtime}, {"version", installed->version},
+                            {"source", installed->source},   {"verified", installed->verified},
+                            {"digest", installed->digest},   {"prefix", installed->prefix},
+                            {"shim", installed->shim_path},  {"manifest", installed->manifest_path},
                             {"changed", installed->changed}};
     }
   }

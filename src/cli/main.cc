@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
     }
     return mkata::exit_code_for(result.error());
   }
-  std::fprintf(stderr, "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
+  std::fprintf(stderr,
+               "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
                "images, node, validate)\nhint: see 'mkata --help'\n",
                mkata::escape_control(name).c_str());
   return mkata::kExitUsage;

@@ -148,7 +148,8 @@ std::string summary_for(const CommandArgs& args) {
   static const std::vector<std::string> kValued = {"--state-dir", "--network", "--bridge",
                                                    "--subnet", "--workloads"};
   for (size_t i = 0; i < args.size(); ++i) {
-    bool is_value = i > 0 && std::find(kValued.begin(), kValued.end(), args[i - 1]) != kValued.end();
+    bool is_value =
+        i > 0 && std::find(kValued.begin(), kValued.end(), args[i - 1]) != kValued.end();
     if (is_value) continue;
     if (args[i] == "up") {
       return "node up: start the embedded node in the state dir: a private containerd with CNI and "

@@ -76,8 +76,9 @@ Result<int> validate_command(const CommandArgs& args) {
     if (auto ok = check_output_path(flag, path); !ok) return fail(ok.error().wrap("validate"));
   }
   if (json_path == "-" && report_path == "-") {
-    return fail(usage_error("validate", "--json - and --report - would share stdout: give one "
-                                        "of them a file"));
+    return fail(usage_error("validate",
+                            "--json - and --report - would share stdout: give one "
+                            "of them a file"));
   }
 
   Progress progress;

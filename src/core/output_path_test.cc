@@ -33,17 +33,17 @@ TEST(OutputPath, RefusesAMissingDirectoryADirectoryAndAnUnwritableOne) {
   test::TempDir dir("mkata-output");
   auto r = check_output_path("--runtime-classes", dir / "no/rc.yaml");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message(),
-            "--runtime-classes " + dir / "no/rc.yaml" + ": the directory " + dir / "no" +
-                " does not exist");
+  EXPECT_EQ(r.error().message(), "--runtime-classes " + dir / "no/rc.yaml" + ": the directory " +
+                                     dir / "no" + " does not exist");
   EXPECT_FALSE(std::filesystem::exists(dir / "no"));
   r = check_output_path("--report", dir.path());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message(), "--report " + dir.path() + ": is a directory");
   r = check_output_path("--json", "/proc/self/rc.json");  // procfs takes no new files, even as root
   ASSERT_FALSE(r);
-  EXPECT_TRUE(r.error().message().starts_with("--json /proc/self/rc.json: cannot write in "
-                                              "/proc/self: "))
+  EXPECT_TRUE(
+      r.error().message().starts_with("--json /proc/self/rc.json: cannot write in "
+                                      "/proc/self: "))
       << r.error().message();
 }
 

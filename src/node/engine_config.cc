@@ -297,7 +297,8 @@ Result<InstallReport> finish_engine(const InstallRequest& r, const NodeHooks& ho
                                     const ConfigEdit& edit, bool installing, bool check_only,
                                     std::vector<std::string> out) {
   out.insert(out.end(), edit.notes.begin(), edit.notes.end());
-  nlohmann::json facts = {{"config", {{"path", edit.path}, {"changed", edit.changed() && !r.dry_run}}}};
+  nlohmann::json facts = {
+      {"config", {{"path", edit.path}, {"changed", edit.changed() && !r.dry_run}}}};
   if (r.dry_run) {
     InstallReport report = dry_run_report(edit, out);
     report.facts.update(facts);

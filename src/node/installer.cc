@@ -1,12 +1,12 @@
 // mkata install / uninstall (see installer.h). main() prints; this file only returns lines.
 #include "node/installer.h"
 
+#include <filesystem>
+
 #include "core/files.h"
 #include "core/output_path.h"
 #include "core/process.h"
 #include "core/strings.h"
-#include <filesystem>
-
 #include "node/containerd_config.h"
 #include "node/containerd_env.h"
 #include "node/distribution.h"
@@ -136,8 +136,8 @@ void add_runtime_classes_diff(const InstallRequest& r, const std::vector<Runtime
   std::string before;
   bool existed = path_exists(r.runtime_classes);
   if (existed) before = read_file(r.runtime_classes).value_or("");
-  report.output += unified_diff(before, yaml, existed ? r.runtime_classes : "/dev/null",
-                                r.runtime_classes);
+  report.output +=
+      unified_diff(before, yaml, existed ? r.runtime_classes : "/dev/null", r.runtime_classes);
   report.facts["runtime_classes"] = r.runtime_classes;
 }
 
@@ -194,7 +194,7 @@ Result<void> write_checked(const ConfigEdit& edit, Lines& out) {
 
 // The --json facts of a planned edit (docs/json.md).
 nlohmann::json config_facts(const ConfigEdit& edit, bool dry_run) {
-  std::string action = !edit.changed()   ? "unchanged"
+  std::string action = !edit.changed()    ? "unchanged"
                        : edit.delete_file ? "removed"
                        : edit.existed     ? "updated"
                                           : "created";
@@ -371,8 +371,8 @@ Result<InstallReport> uninstall_containerd(const InstallRequest& r, const NodeHo
 // Inputs that are wrong whatever the host holds. The paths go into containerd's config, which
 // containerd resolves from its own working directory, not the user's.
 Result<void> check_request(const InstallRequest& r) {
-  for (const auto& [flag, value] : {std::pair{"adapter-dir", r.adapter_dir},
-                                    std::pair{"kata-config", r.kata_config}}) {
+  for (const auto& [flag, value] :
+       {std::pair{"adapter-dir", r.adapter_dir}, std::pair{"kata-config", r.kata_config}}) {
     if (!value.empty() && !value.starts_with('/')) {
       return fail(Error::usage("--" + std::string(flag) + " " + value +
                                ": must be an absolute path (it is written into containerd's "

@@ -82,7 +82,8 @@ TEST(Installer, SecondInstallChangesNothingAndSaysSo) {
   EXPECT_NE(std::find(second->notes.begin(), second->notes.end(),
                       "kata: already installed in " + file + " (unchanged)"),
             second->notes.end());
-  EXPECT_NE(std::find(second->notes.begin(), second->notes.end(), "no change to " + file), second->notes.end());
+  EXPECT_NE(std::find(second->notes.begin(), second->notes.end(), "no change to " + file),
+            second->notes.end());
   EXPECT_EQ(second->notes.back(),
             "verified: containerd 1.6.20~ds1 at /run/test.sock loaded kata "
             "(io.containerd.kata.v2)");
@@ -123,7 +124,8 @@ TEST(Installer, InstalledShimsBecomeTheHandlersRuntimePath) {
   EXPECT_NE(text.find("runtime_path = \"" + request.kata_shim + "\""), std::string::npos) << text;
   EXPECT_NE(text.find("runtime_path = \"" + request.runsc_shim + "\""), std::string::npos) << text;
   EXPECT_NE(text.find("runtime_type = \"io.containerd.runsc.v1\""), std::string::npos) << text;
-  for (const auto& line : r->notes) EXPECT_EQ(line.find("is not installed"), std::string::npos) << line;
+  for (const auto& line : r->notes)
+    EXPECT_EQ(line.find("is not installed"), std::string::npos) << line;
 }
 
 TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
@@ -219,8 +221,8 @@ TEST(Installer, AnUnwritableRuntimeClassesFileFailsBeforeTheConfigIsWritten) {
   request.runtime_classes = dir / "missing/runtimeclasses.yaml";
   auto r = install_runtimes(request, node.hooks());
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message(), "install kata: --runtime-classes " + dir /
-                                     "missing/runtimeclasses.yaml" + ": the directory " +
+  EXPECT_EQ(r.error().message(), "install kata: --runtime-classes " +
+                                     dir / "missing/runtimeclasses.yaml" + ": the directory " +
                                      dir / "missing" + " does not exist");
   expect_untouched(dir, file, original, node);
   EXPECT_FALSE(check_install(request, node.hooks()));

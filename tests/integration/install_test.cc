@@ -523,8 +523,9 @@ TEST(InstallCli, FromChecksTheConfigBeforeItPlacesTheRuntime) {
   EXPECT_EQ(doc["installed"]["prefix"], dir / "kata");
   EXPECT_EQ(doc["installed"]["shim"], dir / "kata/bin/containerd-shim-kata-v2");
   EXPECT_EQ(doc["config"]["action"], "updated");
-  EXPECT_NE(must_read(dir / "c.toml").find("runtime_path = \"" + dir / "kata/bin/"
-                                           "containerd-shim-kata-v2\""),
+  EXPECT_NE(must_read(dir / "c.toml")
+                .find("runtime_path = \"" + dir / "kata/bin/"
+                                                  "containerd-shim-kata-v2\""),
             std::string::npos);
   r = mkata({"uninstall", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart",
              "--purge", "--manifest-dir", dir / "m"});
@@ -576,8 +577,8 @@ TEST(InstallCli, MachineOutputIsAloneOnStdout) {
             "--runtime-classes a file");
 
   // --json: one document on stdout, also for uninstall.
-  r = mkata({"uninstall", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart",
-             "--json"});
+  r = mkata(
+      {"uninstall", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(doc.is_discarded()) << r.out;
@@ -596,8 +597,8 @@ TEST(InstallCli, ArgumentsAreCheckedAndErrorsStayOneLine) {
   if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
   test::TempDir dir("mkata-install-args");
   // The option's value is missing: no file named "--dry-run" appears.
-  std::vector<std::string> argv = {kMkata, "install", "--runtime", "kata", "--config",
-                                   "--dry-run", "--no-restart"};
+  std::vector<std::string> argv = {kMkata,     "install",   "--runtime",   "kata",
+                                   "--config", "--dry-run", "--no-restart"};
   RunOptions options;
   options.cwd = dir.path();
   auto run_result = run(argv, options);

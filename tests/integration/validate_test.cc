@@ -147,9 +147,9 @@ TEST_F(ValidateTest, AnUnwritableReportFailsBeforeAnythingRuns) {
   auto r = test::run_mkata({"validate", "--runtime", "runc", "--json", dir / "no/such/r.json"},
                            options_.node);
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
-            "mkata: error: validate: --json " + dir / "no/such/r.json" + ": the directory " +
-                dir / "no/such" + " does not exist");
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "mkata: error: validate: --json " +
+                                                   dir / "no/such/r.json" + ": the directory " +
+                                                   dir / "no/such" + " does not exist");
   r = test::run_mkata({"validate", "--runtime", "runc", "--report", dir.path()}, options_.node);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
