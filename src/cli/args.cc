@@ -24,8 +24,8 @@ void ArgParser::option(const std::string& name, std::string* out, const std::str
 }
 
 void ArgParser::repeated(const std::string& name, std::vector<std::string>* out,
-                         const std::string& metavar, const std::string& help) {
-  specs_.push_back(Spec{name, metavar, help, nullptr, nullptr, out, {}});
+                         const std::string& metavar, const std::string& help, bool split_commas) {
+  specs_.push_back(Spec{name, metavar, help, nullptr, nullptr, out, {}, split_commas});
 }
 
 void ArgParser::choices(const std::string& name, std::vector<std::string> accepted) {
@@ -46,7 +46,7 @@ ArgParser::Spec* ArgParser::find(const std::string& name) {
 
 Result<void> ArgParser::accept(Spec& spec, const std::string& value) {
   std::vector<std::string> values =
-      spec.values ? split(value, ',') : std::vector<std::string>{value};
+      spec.values && spec.split_commas ? split(value, ',') : std::vector<std::string>{value};
   for (const auto& v : values) {
     if (v.empty()) {
       return fail(usage_error(command_, "option '--" + spec.name + "' needs a value"));

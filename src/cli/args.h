@@ -22,9 +22,10 @@ class ArgParser {
   /// An option with one value (--config FILE); a repeat overrides.
   void option(const std::string& name, std::string* out, const std::string& metavar,
               const std::string& help);
-  /// An option that may be repeated (--runtime RT ...); also accepts comma-separated values.
+  /// An option that may be repeated (--runtime RT ...); also accepts comma-separated values
+  /// unless split_commas is false (a value that holds commas itself: --overhead kata=320Mi,250m).
   void repeated(const std::string& name, std::vector<std::string>* out,
-                const std::string& metavar, const std::string& help);
+                const std::string& metavar, const std::string& help, bool split_commas = true);
   /// Restricts an option's values to a fixed set (checked during parse()).
   void choices(const std::string& name, std::vector<std::string> accepted);
   /// Positional arguments (e.g. a subcommand); without this, positionals are usage errors.
@@ -45,6 +46,7 @@ class ArgParser {
     std::string* value = nullptr;
     std::vector<std::string>* values = nullptr;
     std::vector<std::string> accepted;
+    bool split_commas = true;
   };
   Spec* find(const std::string& name);
   Result<void> accept(Spec& spec, const std::string& value);

@@ -94,4 +94,12 @@ TEST(ArgParser, NumbersAreDigitsOnly) {
   }
 }
 
+TEST(ArgParser, ARepeatedOptionWhoseValueHoldsCommasIsNotSplit) {
+  std::vector<std::string> overheads;
+  ArgParser p("install", "x");
+  p.repeated("overhead", &overheads, "RT=MEM,CPU", "", /*split_commas=*/false);
+  ASSERT_TRUE(p.parse({"--overhead", "kata=256Mi,250m", "--overhead=gvisor=none"}));
+  EXPECT_EQ(overheads, (std::vector<std::string>{"kata=256Mi,250m", "gvisor=none"}));
+}
+
 }  // namespace mkata::cli

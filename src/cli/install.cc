@@ -182,7 +182,8 @@ Result<int> install_command(const CommandArgs& args) {
   ArgParser p("install", kSummary);
   declare_node_flags(p, request, true);
   p.repeated("overhead", &overheads, "RT=MEM,CPU",
-             "RuntimeClass overhead.podFixed override, e.g. kata=256Mi,250m or gvisor=none");
+             "RuntimeClass overhead.podFixed override, e.g. kata=256Mi,250m or gvisor=none",
+             /*split_commas=*/false);
   FromFlags from;
   declare_from_flags(p, from);
   bool json = false;

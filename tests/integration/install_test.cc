@@ -630,5 +630,17 @@ TEST(InstallCli, ArgumentsAreCheckedAndErrorsStayOneLine) {
   EXPECT_EQ(count_lines(r.err), 2u);
 }
 
+TEST(InstallCli, OverheadAsDocumentedReachesTheManifests) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-overhead");
+  ASSERT_TRUE(write_file_atomic(dir / "c.toml", "version = 2\n"));
+  auto r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart",
+                  "--runtime-classes", "-", "--overhead", "kata=256Mi,250m"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  podFixed:\n    memory: \"256Mi\"\n    cpu: \"250m\"\n"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace mkata
