@@ -17,6 +17,30 @@ void print_lines(const std::vector<std::string>& lines);
 void print_report(const std::string& command, const node::InstallReport& report, bool json,
                   const std::vector<std::string>& notes_before, nlohmann::json extra);
 
+namespace {
+
+// Plan, then act: --purge without a manifest to purge fails before the config is edited.
+Result<void> check_purgeable(const std::vector<std::string>& runtimes,
+                             const std::string& manifest_dir) {
+  for (const auto& rt : runtimes) {
+    std::string manifest = artifacts::manifest_path_for(rt, manifest_dir);
+    auto loaded = artifacts::load_manifest(manifest);
+    if (!loaded) return fail(loaded.error().wrap("purge " + rt));
+    if (!*loaded) {
+      return fail(Error("purge " + rt + ": no manifest at " + manifest + ": mkata did not install " +
+                        rt + " (nothing to purge)")
+                      .with_hint("without --purge, uninstall removes only the handler"));
+    }
+    if ((*loaded)->runtime != rt) {
+      return fail(Error("purge " + rt + ": manifest " + manifest + " is for " +
+                        (*loaded)->runtime + ", not " + rt));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<int> uninstall_command(const CommandArgs& args) {
   node::InstallRequest request;
   ArgParser p("uninstall",
@@ -45,6 +69,9 @@ Result<int> uninstall_command(const CommandArgs& args) {
                                                  "kata, gvisor)"));
       }
     }
+  }
+  if (purge) {
+    if (auto ok = check_purgeable(request.runtimes, manifest_dir); !ok) return fail(ok.error());
   }
   auto report = node::uninstall_runtimes(request, node::real_node_hooks());
   if (!report) return fail(report.error());

@@ -374,9 +374,13 @@ Result<void> check_request(const InstallRequest& r) {
   for (const auto& [flag, value] :
        {std::pair{"adapter-dir", r.adapter_dir}, std::pair{"kata-config", r.kata_config}}) {
     if (!value.empty() && !value.starts_with('/')) {
+      std::error_code ec;  // no exceptions: a cwd that is gone gives no example
+      std::string full = std::filesystem::absolute(value, ec).lexically_normal().string();
       return fail(Error::usage("--" + std::string(flag) + " " + value +
                                ": must be an absolute path (it is written into containerd's "
-                               "config)"));
+                               "config)")
+                      .with_hint("give the full path" +
+                                 (ec ? std::string() : ", e.g. --" + std::string(flag) + " " + full)));
     }
   }
   return {};

@@ -255,6 +255,8 @@ TEST(Installer, RelativePathsForContainerdAreRefused) {
   EXPECT_EQ(r.error().message(),
             "install gvisor: --adapter-dir lib/mkata: must be an absolute path (it is written "
             "into containerd's config)");
+  EXPECT_EQ(r.error().hint(), "give the full path, e.g. --adapter-dir " +
+                                  std::filesystem::current_path().string() + "/lib/mkata");
   EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
   request = request_for(file, {"kata"});
   request.kata_config = "configuration.toml";

@@ -642,5 +642,21 @@ TEST(InstallCli, OverheadAsDocumentedReachesTheManifests) {
       << r.out;
 }
 
+TEST(InstallCli, PurgeWithoutAManifestFailsBeforeTheConfigIsEdited) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-purge");
+  ASSERT_TRUE(write_file_atomic(dir / "c.toml", "version = 2\n"));
+  auto r = mkata({"install", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart",
+                  "--adapter-dir", dir / "lib"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string installed = must_read(dir / "c.toml");
+  r = mkata({"uninstall", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart",
+             "--purge", "--manifest-dir", dir / "m"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(first_line(r.err), "mkata: error: purge gvisor: no manifest at " + dir / "m" +
+                                   "/gvisor.json: mkata did not install gvisor (nothing to purge)");
+  EXPECT_EQ(must_read(dir / "c.toml"), installed);
+}
+
 }  // namespace
 }  // namespace mkata
