@@ -210,7 +210,8 @@ Result<int> install_command(const CommandArgs& args) {
                                                          : "/usr/local/bin";
     if (request.dry_run) {
       notes.push_back("would install " + request.runtimes[0] + " from " + from.from + " into " +
-                      prefix);
+                      prefix + " (the diff shows the handler pointing there)");
+      request = with_planned_shims(from, request);
     } else {
       // Plan, then act: the config, containerd and the output files are checked before a file
       // of the runtime is placed.
