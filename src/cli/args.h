@@ -24,8 +24,8 @@ class ArgParser {
               const std::string& help);
   /// An option that may be repeated (--runtime RT ...); also accepts comma-separated values
   /// unless split_commas is false (a value that holds commas itself: --overhead kata=320Mi,250m).
-  void repeated(const std::string& name, std::vector<std::string>* out,
-                const std::string& metavar, const std::string& help, bool split_commas = true);
+  void repeated(const std::string& name, std::vector<std::string>* out, const std::string& metavar,
+                const std::string& help, bool split_commas = true);
   /// Restricts an option's values to a fixed set (checked during parse()).
   void choices(const std::string& name, std::vector<std::string> accepted);
   /// Positional arguments (e.g. a subcommand); without this, positionals are usage errors.

@@ -27,13 +27,13 @@ Result<void> check_purgeable(const std::vector<std::string>& runtimes,
     auto loaded = artifacts::load_manifest(manifest);
     if (!loaded) return fail(loaded.error().wrap("purge " + rt));
     if (!*loaded) {
-      return fail(Error("purge " + rt + ": no manifest at " + manifest + ": mkata did not install " +
-                        rt + " (nothing to purge)")
+      return fail(Error("purge " + rt + ": no manifest at " + manifest +
+                        ": mkata did not install " + rt + " (nothing to purge)")
                       .with_hint("without --purge, uninstall removes only the handler"));
     }
     if ((*loaded)->runtime != rt) {
-      return fail(Error("purge " + rt + ": manifest " + manifest + " is for " +
-                        (*loaded)->runtime + ", not " + rt));
+      return fail(Error("purge " + rt + ": manifest " + manifest + " is for " + (*loaded)->runtime +
+                        ", not " + rt));
     }
   }
   return {};

@@ -376,11 +376,12 @@ Result<void> check_request(const InstallRequest& r) {
     if (!value.empty() && !value.starts_with('/')) {
       std::error_code ec;  // no exceptions: a cwd that is gone gives no example
       std::string full = std::filesystem::absolute(value, ec).lexically_normal().string();
-      return fail(Error::usage("--" + std::string(flag) + " " + value +
-                               ": must be an absolute path (it is written into containerd's "
-                               "config)")
-                      .with_hint("give the full path" +
-                                 (ec ? std::string() : ", e.g. --" + std::string(flag) + " " + full)));
+      return fail(
+          Error::usage("--" + std::string(flag) + " " + value +
+                       ": must be an absolute path (it is written into containerd's "
+                       "config)")
+              .with_hint("give the full path" +
+                         (ec ? std::string() : ", e.g. --" + std::string(flag) + " " + full)));
     }
   }
   return {};
