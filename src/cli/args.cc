@@ -24,8 +24,8 @@ void ArgParser::option(const std::string& name, std::string* out, const std::str
 }
 
 void ArgParser::repeated(const std::string& name, std::vector<std::string>* out,
-                         const std::string& metavar, const std::string& help) {
-  specs_.push_back(Spec{name, metavar, help, nullptr, nullptr, out, {}});
+                         const std::string& metavar, const std::string& help, bool split_commas) {
+  specs_.push_back(Spec{name, metavar, help, nullptr, nullptr, out, {}, split_commas});
 }
 
 void ArgParser::choices(const std::string& name, std::vector<std::string> accepted) {
@@ -46,7 +46,7 @@ ArgParser::Spec* ArgParser::find(const std::string& name) {
 
 Result<void> ArgParser::accept(Spec& spec, const std::string& value) {
   std::vector<std::string> values =
-      spec.values ? split(value, ',') : std::vector<std::string>{value};
+      spec.values && spec.split_commas ? split(value, ',') : std::vector<std::string>{value};
   for (const auto& v : values) {
     if (v.empty()) {
       return fail(usage_error(command_, "option '--" + spec.name + "' needs a value"));
@@ -102,6 +102,14 @@ Result<bool> ArgParser::parse(const std::vector<std::string>& args) {
       if (inline_value) {
         value = *inline_value;
       } else if (i + 1 < args.size()) {
+        // "--config --dry-run" is a forgotten value, not a file named "--dry-run".
+        if (starts_with(args[i + 1], "--")) {
+          return fail(usage_error(command_, "option '--" + name + "' needs a value (" +
+                                                spec->metavar + "), got the option '" +
+                                                args[i + 1] + "'")
+                          .with_hint("write --" + name + "=" + args[i + 1] +
+                                     " if the value really starts with '--'"));
+        }
         value = args[++i];
       } else {
         return fail(usage_error(command_, "option '--" + name + "' needs a value (" +
@@ -130,6 +138,24 @@ std::string ArgParser::help() const {
   }
   out += "  --help                    show this help\n";
   return out;
+}
+
+Result<long> parse_number(const std::string& command, const std::string& option,
+                          const std::string& text, long min, long max, const std::string& unit) {
+  auto invalid = [&] {
+    return fail(usage_error(command, "invalid value '" + text + "' for --" + option +
+                                         " (accepted: " + std::to_string(min) + " to " +
+                                         std::to_string(max) + " " + unit + ")"));
+  };
+  // Digits only: strtol would also take leading spaces, a sign and "0x".
+  if (text.empty() || text.size() > 18) return invalid();
+  long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return invalid();
+    value = value * 10 + (c - '0');
+  }
+  if (value < min || value > max) return invalid();
+  return value;
 }
 
 }  // namespace mkata::cli

@@ -22,9 +22,10 @@ class ArgParser {
   /// An option with one value (--config FILE); a repeat overrides.
   void option(const std::string& name, std::string* out, const std::string& metavar,
               const std::string& help);
-  /// An option that may be repeated (--runtime RT ...); also accepts comma-separated values.
-  void repeated(const std::string& name, std::vector<std::string>* out,
-                const std::string& metavar, const std::string& help);
+  /// An option that may be repeated (--runtime RT ...); also accepts comma-separated values
+  /// unless split_commas is false (a value that holds commas itself: --overhead kata=320Mi,250m).
+  void repeated(const std::string& name, std::vector<std::string>* out, const std::string& metavar,
+                const std::string& help, bool split_commas = true);
   /// Restricts an option's values to a fixed set (checked during parse()).
   void choices(const std::string& name, std::vector<std::string> accepted);
   /// Positional arguments (e.g. a subcommand); without this, positionals are usage errors.
@@ -45,6 +46,7 @@ class ArgParser {
     std::string* value = nullptr;
     std::vector<std::string>* values = nullptr;
     std::vector<std::string> accepted;
+    bool split_commas = true;
   };
   Spec* find(const std::string& name);
   Result<void> accept(Spec& spec, const std::string& value);
@@ -54,6 +56,12 @@ class ArgParser {
   std::vector<std::string>* positionals_ = nullptr;
   std::string positional_metavar_;
 };
+
+/// Parses a whole number given for --option: decimal digits only (no spaces, sign or "0x"),
+/// within [min, max]. Error: "<command>: invalid value ' 5' for --timeout (accepted: 1 to 3600
+/// seconds)", with the --help hint.
+Result<long> parse_number(const std::string& command, const std::string& option,
+                          const std::string& text, long min, long max, const std::string& unit);
 
 /// A usage error for this command with the standard --help hint.
 Error usage_error(const std::string& command, const std::string& message);

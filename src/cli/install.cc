@@ -3,6 +3,7 @@
 // the runtime itself is installed first (src/artifacts/) and its shim and ConfigPath feed the
 // handler; see docs/runtime-archives.md ("CLI contract").
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "artifacts/gvisor_release.h"
 #include "artifacts/installed_runtime.h"
@@ -72,8 +73,21 @@ Result<void> check_from_flags(const FromFlags& f, const std::vector<std::string>
   return {};
 }
 
+// The shims `install --from` will place, for the checks that run before anything is placed.
+node::InstallRequest with_planned_shims(const FromFlags& f, node::InstallRequest request) {
+  if (request.runtimes[0] == "kata") {
+    std::string prefix = !f.prefix.empty() ? f.prefix : artifacts::kKataDefaultPrefix;
+    request.kata_shim = prefix + "/bin/containerd-shim-kata-v2";
+  } else {
+    std::string prefix = !f.prefix.empty() ? f.prefix : "/usr/local/bin";
+    request.runsc_shim = prefix + "/containerd-shim-runsc-v1";
+  }
+  return request;
+}
+
 // Installs the runtime's files and points the handler at them; returns the summary to print.
-Result<std::string> install_from(const FromFlags& f, node::InstallRequest& request) {
+Result<artifacts::InstalledRuntime> install_from(const FromFlags& f,
+                                                 node::InstallRequest& request) {
   Result<artifacts::InstalledRuntime> installed;
   if (request.runtimes[0] == "kata") {
     artifacts::KataInstallOptions options;
@@ -99,10 +113,43 @@ Result<std::string> install_from(const FromFlags& f, node::InstallRequest& reque
   } else {
     request.runsc_shim = installed->shim_path;
   }
-  return artifacts::render_install_summary(*installed);
+  return installed;
 }
 
 }  // namespace
+
+void print_lines(const std::vector<std::string>& lines) {
+  for (const auto& line : lines) {
+    std::fprintf(stderr, "%s%s", line.c_str(), line.ends_with('\n') ? "" : "\n");
+  }
+}
+
+void print_report(const std::string& command, const node::InstallReport& report, bool json,
+                  const std::vector<std::string>& notes_before, nlohmann::json extra) {
+  std::fflush(stdout);
+  print_lines(report.notes);
+  if (!json) {
+    std::fputs(report.output.c_str(), stdout);
+    return;
+  }
+  nlohmann::json doc = {{"schema", "mkata." + command + "/v1"}, {"command", command}};
+  doc.update(report.facts);
+  doc.update(extra);
+  std::vector<std::string> notes = notes_before;
+  notes.insert(notes.end(), report.notes.begin(), report.notes.end());
+  doc["notes"] = notes;
+  std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+}
+
+Result<void> check_output_flags(const std::string& command, const node::InstallRequest& r,
+                                bool json) {
+  if (r.runtime_classes == "-" && (json || r.dry_run)) {
+    return fail(usage_error(command, std::string("--runtime-classes - and ") +
+                                         (json ? "--json" : "--dry-run") +
+                                         " would share stdout: give --runtime-classes a file"));
+  }
+  return {};
+}
 
 /// Declares the flags shared by install and uninstall.
 void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install) {
@@ -116,7 +163,8 @@ void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install) {
   p.option("config", &r.config, "FILE", "edit this file instead of the distribution's");
   p.option("containerd-address", &r.address, "SOCKET",
            "containerd's CRI socket for the read-back (default: the distribution's)");
-  p.flag("dry-run", &r.dry_run, "print the unified diff; change nothing");
+  p.flag("dry-run", &r.dry_run,
+         "print the unified diff (and the manifests it would write) on stdout; change nothing");
   p.flag("no-restart", &r.no_restart,
          "do not restart containerd (and skip the read-back): prepare a file offline");
   if (install) {
@@ -134,9 +182,12 @@ Result<int> install_command(const CommandArgs& args) {
   ArgParser p("install", kSummary);
   declare_node_flags(p, request, true);
   p.repeated("overhead", &overheads, "RT=MEM,CPU",
-             "RuntimeClass overhead.podFixed override, e.g. kata=256Mi,250m or gvisor=none");
+             "RuntimeClass overhead.podFixed override, e.g. kata=256Mi,250m or gvisor=none",
+             /*split_commas=*/false);
   FromFlags from;
   declare_from_flags(p, from);
+  bool json = false;
+  p.flag("json", &json, "print what happened as one JSON document on stdout (docs/json.md)");
   auto parsed = p.parse(args);
   if (!parsed) return fail(parsed.error());
   if (!*parsed) return kExitOk;
@@ -149,23 +200,40 @@ Result<int> install_command(const CommandArgs& args) {
     if (!value) return fail(value.error().wrap("install"));
     request.overheads[value->first] = value->second;
   }
+  if (auto ok = check_output_flags("install", request, json); !ok) return fail(ok.error());
+  const node::NodeHooks hooks = node::real_node_hooks();
+  std::vector<std::string> notes;
+  nlohmann::json extra = nlohmann::json::object();
   if (!from.from.empty()) {
+    std::string prefix = !from.prefix.empty()            ? from.prefix
+                         : request.runtimes[0] == "kata" ? artifacts::kKataDefaultPrefix
+                                                         : "/usr/local/bin";
     if (request.dry_run) {
-      std::printf("would install %s from %s into %s\n", request.runtimes[0].c_str(),
-                  from.from.c_str(),
-                  !from.prefix.empty()            ? from.prefix.c_str()
-                  : request.runtimes[0] == "kata" ? artifacts::kKataDefaultPrefix
-                                                  : "/usr/local/bin");
+      notes.push_back("would install " + request.runtimes[0] + " from " + from.from + " into " +
+                      prefix + " (the diff shows the handler pointing there)");
+      request = with_planned_shims(from, request);
     } else {
-      auto summary = install_from(from, request);
-      if (!summary) return fail(summary.error());
-      std::fputs(summary->c_str(), stdout);
-      std::fflush(stdout);
+      // Plan, then act: the config, containerd and the output files are checked before a file
+      // of the runtime is placed.
+      if (auto ok = node::check_install(with_planned_shims(from, request), hooks); !ok) {
+        return fail(ok.error());
+      }
+      auto installed = install_from(from, request);
+      if (!installed) return fail(installed.error());
+      std::string summary = artifacts::render_install_summary(*installed);
+      print_lines({summary});
+      notes.push_back(summary);
+      extra["installed"] = {{"runtime", installed->runtime}, {"version", installed->version},
+                            {"source", installed->source},   {"verified", installed->verified},
+                            {"digest", installed->digest},   {"prefix", installed->prefix},
+                            {"shim", installed->shim_path},  {"manifest", installed->manifest_path},
+                            {"changed", installed->changed}};
     }
   }
-  auto lines = node::install_runtimes(request, node::real_node_hooks());
-  if (!lines) return fail(lines.error());
-  for (const auto& line : *lines) std::printf("%s%s", line.c_str(), line.ends_with('\n') ? "" : "\n");
+  auto report = node::install_runtimes(request, hooks);
+  if (!report) return fail(report.error());
+  if (request.dry_run) print_lines(notes);
+  print_report("install", *report, json, notes, extra);
   return kExitOk;
 }
 

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "core/interrupt.h"
+#include "core/strings.h"
 
 namespace {
 
@@ -33,7 +34,11 @@ void print_usage(FILE* out) {
                "Sandboxed container runtimes (Kata Containers, gVisor) next to runc, proven.\n\n"
                "Commands:\n");
   for (const auto& c : kCommands) std::fprintf(out, "  %-11s %s\n", c.name, c.summary);
-  std::fprintf(out, "\nRun 'mkata <command> --help' for a command's options.\n");
+  std::fprintf(out,
+               "\nOptions:\n"
+               "  --help      show this help\n"
+               "  --version   print mkata's version\n"
+               "\nRun 'mkata <command> --help' for a command's options.\n");
 }
 
 }  // namespace
@@ -57,13 +62,17 @@ int main(int argc, char** argv) {
     auto result = mkata::run_catching_exceptions([&] { return c.run(args); });
     if (result) return mkata::interrupted() ? mkata::kExitInterrupted : *result;
     std::fflush(stdout);
-    std::fprintf(stderr, "mkata: error: %s\n", result.error().message().c_str());
+    // One line each, whatever the values they echo hold.
+    std::fprintf(stderr, "mkata: error: %s\n",
+                 mkata::escape_control(result.error().message()).c_str());
     if (!result.error().hint().empty()) {
-      std::fprintf(stderr, "hint: %s\n", result.error().hint().c_str());
+      std::fprintf(stderr, "hint: %s\n", mkata::escape_control(result.error().hint()).c_str());
     }
     return mkata::exit_code_for(result.error());
   }
-  std::fprintf(stderr, "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
-               "images, node, validate)\nhint: see 'mkata --help'\n", name.c_str());
+  std::fprintf(stderr,
+               "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
+               "images, node, validate)\nhint: see 'mkata --help'\n",
+               mkata::escape_control(name).c_str());
   return mkata::kExitUsage;
 }

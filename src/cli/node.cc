@@ -2,6 +2,7 @@
 // with one handler per runtime `mkata check` judges usable and returns, leaving it running;
 // `down` removes every pod, stops containerd and undoes every host change in the ledger;
 // `status` shows the handlers, pods and versions.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -36,7 +37,10 @@ Result<int> node_up(const NodeOptions& options, const std::string& workloads) {
   std::map<std::string, std::string> unavailable;
   auto layout = embedded::NodeLayout::of(options);
   auto handlers = embedded::choose_handlers(*facts, verdicts, layout, &unavailable);
-  if (handlers.empty()) return fail(Error("node up: no runtime is usable on this host"));
+  if (handlers.empty()) {
+    return fail(Error("node up: no runtime is usable on this host")
+                    .with_hint("run 'mkata check' to see why each runtime is not usable"));
+  }
   progress.step("starting the embedded node in " + options.state_dir);
   auto node = EmbeddedNode::up({options, handlers, workloads}, progress);
   if (!node) return fail(node.error());
@@ -139,10 +143,39 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
   return kExitOk;
 }
 
+// What `mkata node <sub> --help` says about the subcommand named in args, if one is.
+std::string summary_for(const CommandArgs& args) {
+  static const std::vector<std::string> kValued = {"--state-dir", "--network", "--bridge",
+                                                   "--subnet", "--workloads"};
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool is_value =
+        i > 0 && std::find(kValued.begin(), kValued.end(), args[i - 1]) != kValued.end();
+    if (is_value) continue;
+    if (args[i] == "up") {
+      return "node up: start the embedded node in the state dir: a private containerd with CNI and "
+             "one handler per runtime 'mkata check' judges usable. It keeps running after mkata "
+             "exits; 'mkata node down' stops it. Uses --state-dir, --network, --bridge, --subnet, "
+             "--workloads (see docs/node.md).";
+    }
+    if (args[i] == "down") {
+      return "node down: remove the node's pods through CRI, stop its containerd and undo every "
+             "host change its ledger records (also after a crash). Uses --state-dir (see "
+             "docs/node.md).";
+    }
+    if (args[i] == "status") {
+      return "node status: show whether the node in the state dir runs, its containerd, handlers, "
+             "pods and versions; --json prints one JSON document (docs/json.md). Uses "
+             "--state-dir, --json.";
+    }
+  }
+  return "the embedded node: up, down, status (see docs/node.md); 'mkata node up --help' "
+         "describes one";
+}
+
 }  // namespace
 
 Result<int> node_command(const CommandArgs& args) {
-  ArgParser parser("node", "the embedded node: up, down, status (see docs/node.md)");
+  ArgParser parser("node", summary_for(args));
   std::vector<std::string> positionals;
   NodeOptions options;
   std::string workloads;

@@ -2,6 +2,7 @@
 // --purge, the runtime's files that mkata installed (install --from) are removed afterwards,
 // from its manifest (src/artifacts/install_manifest.h).
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "artifacts/install_manifest.h"
 #include "artifacts/installed_runtime.h"
@@ -12,6 +13,33 @@
 namespace mkata::cli {
 
 void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install);
+void print_lines(const std::vector<std::string>& lines);
+void print_report(const std::string& command, const node::InstallReport& report, bool json,
+                  const std::vector<std::string>& notes_before, nlohmann::json extra);
+
+namespace {
+
+// Plan, then act: --purge without a manifest to purge fails before the config is edited.
+Result<void> check_purgeable(const std::vector<std::string>& runtimes,
+                             const std::string& manifest_dir) {
+  for (const auto& rt : runtimes) {
+    std::string manifest = artifacts::manifest_path_for(rt, manifest_dir);
+    auto loaded = artifacts::load_manifest(manifest);
+    if (!loaded) return fail(loaded.error().wrap("purge " + rt));
+    if (!*loaded) {
+      return fail(Error("purge " + rt + ": no manifest at " + manifest +
+                        ": mkata did not install " + rt + " (nothing to purge)")
+                      .with_hint("without --purge, uninstall removes only the handler"));
+    }
+    if ((*loaded)->runtime != rt) {
+      return fail(Error("purge " + rt + ": manifest " + manifest + " is for " + (*loaded)->runtime +
+                        ", not " + rt));
+    }
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<int> uninstall_command(const CommandArgs& args) {
   node::InstallRequest request;
@@ -24,6 +52,8 @@ Result<int> uninstall_command(const CommandArgs& args) {
   p.flag("purge", &purge, "also remove the runtime's files that mkata install --from placed");
   p.option("manifest-dir", &manifest_dir, "DIR",
            "where the install manifests live (default /var/lib/mkata/manifests)");
+  bool json = false;
+  p.flag("json", &json, "print what happened as one JSON document on stdout (docs/json.md)");
   auto parsed = p.parse(args);
   if (!parsed) return fail(parsed.error());
   if (!*parsed) return kExitOk;
@@ -40,25 +70,34 @@ Result<int> uninstall_command(const CommandArgs& args) {
       }
     }
   }
-  auto lines = node::uninstall_runtimes(request, node::real_node_hooks());
-  if (!lines) return fail(lines.error());
-  for (const auto& line : *lines) std::printf("%s%s", line.c_str(), line.ends_with('\n') ? "" : "\n");
-  if (request.dry_run) return kExitOk;
+  if (purge) {
+    if (auto ok = check_purgeable(request.runtimes, manifest_dir); !ok) return fail(ok.error());
+  }
+  auto report = node::uninstall_runtimes(request, node::real_node_hooks());
+  if (!report) return fail(report.error());
+  std::vector<std::string> notes;
+  nlohmann::json purged_files = nlohmann::json::array();
   for (const auto& rt : request.runtimes) {
+    if (request.dry_run) break;
     std::string manifest = artifacts::manifest_path_for(rt, manifest_dir);
     if (purge) {
-      std::fflush(stdout);
       auto purged = artifacts::purge_runtime(rt, manifest);
-      if (!purged) return fail(purged.error());
-      std::fputs(artifacts::render_purge_summary(*purged).c_str(), stdout);
+      if (!purged) {
+        print_lines(report->notes);
+        return fail(purged.error());
+      }
+      notes.push_back(artifacts::render_purge_summary(*purged));
+      purged_files.push_back(rt);
       continue;
     }
     auto kept = artifacts::load_manifest(manifest);
     if (kept && *kept) {
-      std::printf("%s files kept in %s (mkata uninstall --runtime %s --purge removes them)\n",
-                  rt.c_str(), (*kept)->prefix.c_str(), rt.c_str());
+      notes.push_back(rt + " files kept in " + (*kept)->prefix + " (mkata uninstall --runtime " +
+                      rt + " --purge removes them)");
     }
   }
+  report->notes.insert(report->notes.end(), notes.begin(), notes.end());
+  print_report("uninstall", *report, json, {}, {{"purged", purged_files}});
   return kExitOk;
 }
 

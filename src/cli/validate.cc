@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "core/files.h"
 #include "core/interrupt.h"
+#include "core/output_path.h"
 #include "core/progress.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
@@ -44,8 +45,9 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.repeated("runtime", &options.runtimes, "RT",
                   "runtime to validate (repeatable; default: all usable)");
   parser.choices("runtime", {"runc", "crun", "gvisor", "kata"});
-  parser.option("json", &json_path, "FILE", "write the JSON report (docs/validate-json.md)");
-  parser.option("report", &report_path, "FILE.md", "write the Markdown report");
+  parser.option("json", &json_path, "FILE",
+                "write the JSON report ('-': stdout; docs/validate-json.md, docs/json.md)");
+  parser.option("report", &report_path, "FILE.md", "write the Markdown report ('-': stdout)");
   parser.flag("keep", &options.keep, "leave the node running (when validate started it)");
   parser.option("timeout", &timeout, "SECONDS", "readiness timeout per pod (default 30)");
   parser.option("state-dir", &options.node.state_dir, "DIR", "the embedded node's state dir");
@@ -61,16 +63,23 @@ Result<int> validate_command(const CommandArgs& args) {
                             "--target kube is on the roadmap, not implemented yet "
                             "(accepted today: embedded)"));
   }
-  char* end = nullptr;
-  long seconds = std::strtol(timeout.c_str(), &end, 10);
-  if (timeout.empty() || *end != '\0' || seconds < 1 || seconds > 3600) {
-    return fail(usage_error(
-        "validate", "invalid value '" + timeout + "' for --timeout (accepted: 1 to 3600 seconds)"));
-  }
-  options.ready_timeout = std::chrono::seconds(seconds);
+  auto seconds = parse_number("validate", "timeout", timeout, 1, 3600, "seconds");
+  if (!seconds) return fail(seconds.error());
+  options.ready_timeout = std::chrono::seconds(*seconds);
   options.workload_dir = workloads;
   if (auto r = options.node.validate(); !r)
     return fail(usage_error("validate", r.error().message()));
+
+  // Plan, then act: a report that cannot be written fails now, not after minutes of pods.
+  for (const auto& [flag, path] : {std::pair{"--json", json_path}, {"--report", report_path}}) {
+    if (path.empty()) continue;
+    if (auto ok = check_output_path(flag, path); !ok) return fail(ok.error().wrap("validate"));
+  }
+  if (json_path == "-" && report_path == "-") {
+    return fail(usage_error("validate",
+                            "--json - and --report - would share stdout: give one "
+                            "of them a file"));
+  }
 
   Progress progress;
   auto record = validate::run_validation(options, progress);

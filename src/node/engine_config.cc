@@ -296,23 +296,30 @@ Result<void> check_docker_runtimes(const std::vector<std::string>& names, bool p
   return {};
 }
 
-Result<std::vector<std::string>> finish_engine(const InstallRequest& r, const NodeHooks& hooks,
-                                               const ConfigEdit& edit, bool installing,
-                                               std::vector<std::string> out) {
+Result<InstallReport> finish_engine(const InstallRequest& r, const NodeHooks& hooks,
+                                    const ConfigEdit& edit, bool installing, bool check_only,
+                                    std::vector<std::string> out) {
   out.insert(out.end(), edit.notes.begin(), edit.notes.end());
-  if (r.dry_run) return dry_run_report(edit, out);
+  nlohmann::json facts = {
+      {"config", {{"path", edit.path}, {"changed", edit.changed() && !r.dry_run}}}};
+  if (r.dry_run) {
+    InstallReport report = dry_run_report(edit, out);
+    report.facts.update(facts);
+    return report;
+  }
   if (edit.changed()) {
     if (auto ok = check_editable(edit.path, false); !ok) return fail(ok.error());
   }
+  if (check_only) return InstallReport{};
   if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
   out.push_back(edit.changed() ? "wrote " + edit.path : "no change to " + edit.path);
   if (r.engine == "podman") {
     out.push_back("podman reads " + edit.path + " at every command: nothing to restart");
-    return out;
+    return InstallReport{out, "", facts};
   }
   if (r.no_restart || !edit.changed()) {
     out.push_back("not restarted: the read-back through docker info was skipped");
-    return out;
+    return InstallReport{out, "", facts};
   }
   if (auto ok = hooks.restart({"systemctl", "restart", "docker"}); !ok) {
     return fail(ok.error().wrap("restart docker.service"));
@@ -320,12 +327,15 @@ Result<std::vector<std::string>> finish_engine(const InstallRequest& r, const No
   std::vector<std::string> names = installing ? r.runtimes : edit.removed;
   if (auto ok = check_docker_runtimes(names, installing); !ok) return fail(ok.error());
   out.push_back("restarted docker.service; verified with docker info");
-  return out;
+  facts["restart"] = {{"done", true}, {"command", {"systemctl", "restart", "docker"}}};
+  facts["read_back"] = {{"done", true}, {"by", "docker info"}};
+  return InstallReport{out, "", facts};
 }
 
 }  // namespace
 
-Result<std::vector<std::string>> install_engine(const InstallRequest& r, const NodeHooks& hooks) {
+Result<InstallReport> install_engine(const InstallRequest& r, const NodeHooks& hooks,
+                                     bool check_only) {
   std::vector<std::string> out = {"engine: " + r.engine};
   auto handlers = engine_handlers(r, out);
   if (!handlers) return fail(handlers.error());
@@ -334,12 +344,12 @@ Result<std::vector<std::string>> install_engine(const InstallRequest& r, const N
   auto edit = r.engine == "docker" ? plan_docker_install(file->path, file->current, *handlers)
                                    : plan_podman_install(file->path, file->current, *handlers);
   if (!edit) return fail(edit.error());
-  auto lines = finish_engine(r, hooks, *edit, true, out);
-  if (lines && !r.dry_run) install_adapters(r, *handlers, *lines);
-  return lines;
+  auto report = finish_engine(r, hooks, *edit, true, check_only, out);
+  if (report && !r.dry_run && !check_only) install_adapters(r, *handlers, report->notes);
+  return report;
 }
 
-Result<std::vector<std::string>> uninstall_engine(const InstallRequest& r, const NodeHooks& hooks) {
+Result<InstallReport> uninstall_engine(const InstallRequest& r, const NodeHooks& hooks) {
   std::vector<std::string> out = {"engine: " + r.engine};
   auto handlers = engine_handlers(r, out);
   if (!handlers) return fail(handlers.error());
@@ -348,7 +358,7 @@ Result<std::vector<std::string>> uninstall_engine(const InstallRequest& r, const
   auto edit = r.engine == "docker" ? plan_docker_uninstall(file->path, file->current, *handlers)
                                    : plan_podman_uninstall(file->path, file->current, r.runtimes);
   if (!edit) return fail(edit.error());
-  return finish_engine(r, hooks, *edit, false, out);
+  return finish_engine(r, hooks, *edit, false, false, out);
 }
 
 }  // namespace mkata::node

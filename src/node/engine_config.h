@@ -44,10 +44,10 @@ Result<ConfigEdit> plan_podman_uninstall(const std::string& path,
                                          const std::optional<std::string>& current,
                                          const std::vector<std::string>& runtimes);
 
-/// install/uninstall for --engine docker|podman (called by installer.cc).
-Result<std::vector<std::string>> install_engine(const InstallRequest& request,
-                                                const NodeHooks& hooks);
-Result<std::vector<std::string>> uninstall_engine(const InstallRequest& request,
-                                                  const NodeHooks& hooks);
+/// install/uninstall for --engine docker|podman (called by installer.cc); check_only: only the
+/// checks made before anything changes (check_install).
+Result<InstallReport> install_engine(const InstallRequest& request, const NodeHooks& hooks,
+                                     bool check_only);
+Result<InstallReport> uninstall_engine(const InstallRequest& request, const NodeHooks& hooks);
 
 }  // namespace mkata::node

@@ -1,11 +1,12 @@
 // mkata install / uninstall (see installer.h). main() prints; this file only returns lines.
 #include "node/installer.h"
 
-#include "core/files.h"
-#include "core/process.h"
-#include "core/strings.h"
 #include <filesystem>
 
+#include "core/files.h"
+#include "core/output_path.h"
+#include "core/process.h"
+#include "core/strings.h"
 #include "node/containerd_config.h"
 #include "node/containerd_env.h"
 #include "node/distribution.h"
@@ -96,23 +97,48 @@ std::string describe(const std::vector<RuntimeHandler>& handlers) {
   return join(parts, ", ");
 }
 
-Result<void> write_runtime_classes(const InstallRequest& r,
-                                   const std::vector<RuntimeHandler>& handlers, Lines& out) {
-  if (r.runtime_classes.empty()) return {};
+std::string runtime_classes_yaml(const InstallRequest& r,
+                                 const std::vector<RuntimeHandler>& handlers) {
   std::vector<RuntimeClassSpec> specs;
   for (const auto& h : handlers) {
     auto it = r.overheads.find(h.name);
     specs.push_back({h.name, h.name, it != r.overheads.end() ? it->second : default_overhead(h.name)});
   }
-  std::string yaml = render_runtime_classes(specs);
+  return render_runtime_classes(specs);
+}
+
+// "-" is the machine output on stdout; a file is written (its writability was checked first).
+Result<void> write_runtime_classes(const InstallRequest& r,
+                                   const std::vector<RuntimeHandler>& handlers,
+                                   InstallReport& report) {
+  if (r.runtime_classes.empty()) return {};
+  std::string yaml = runtime_classes_yaml(r, handlers);
+  report.facts["runtime_classes"] = r.runtime_classes;
   if (r.runtime_classes == "-") {
-    out.push_back(yaml);
+    report.output += yaml;
     return {};
   }
   if (auto ok = write_output_file(r.runtime_classes, yaml); !ok) return fail(ok.error());
-  out.push_back("RuntimeClass manifests written to " + r.runtime_classes +
-                " (apply with: kubectl apply -f " + r.runtime_classes + ")");
+  report.notes.push_back("RuntimeClass manifests written to " + r.runtime_classes +
+                         " (apply with: kubectl apply -f " + r.runtime_classes + ")");
   return {};
+}
+
+// --dry-run shows the manifests it would write: as a second file of the patch.
+void add_runtime_classes_diff(const InstallRequest& r, const std::vector<RuntimeHandler>& handlers,
+                              InstallReport& report) {
+  if (r.runtime_classes.empty()) return;
+  std::string yaml = runtime_classes_yaml(r, handlers);
+  if (r.runtime_classes == "-") {
+    report.output += yaml;
+    return;
+  }
+  std::string before;
+  bool existed = path_exists(r.runtime_classes);
+  if (existed) before = read_file(r.runtime_classes).value_or("");
+  report.output +=
+      unified_diff(before, yaml, existed ? r.runtime_classes : "/dev/null", r.runtime_classes);
+  report.facts["runtime_classes"] = r.runtime_classes;
 }
 
 Result<void> restart_service(const Resolved& resolved, const ConfigEdit& edit,
@@ -127,17 +153,33 @@ Result<void> restart_service(const Resolved& resolved, const ConfigEdit& edit,
   return {};
 }
 
-// Checks what can be checked before a byte is written — the file is editable, containerd is
-// running (unless --no-restart) — then writes the edit with a backup.
-Result<void> write_checked(const InstallRequest& r, const Resolved& resolved,
-                           const ConfigEdit& edit, const NodeHooks& hooks, Lines& out) {
+// Checks what can be checked before a byte is written: the file is editable (its directory is
+// created only for a distribution's own file, never for --config), containerd is running (unless
+// --no-restart), the other files install writes can be written.
+Result<void> check_writable(const InstallRequest& r, const Resolved& resolved,
+                            const ConfigEdit& edit, const NodeHooks& hooks) {
   if (edit.changed()) {
-    bool create = resolved.layout.create_parent || resolved.layout.distro == Distro::kContainerd;
+    bool create = r.config.empty() &&
+                  (resolved.layout.create_parent || resolved.layout.distro == Distro::kContainerd);
     if (auto ok = check_editable(edit.path, create); !ok) return fail(ok.error());
   }
   if (!r.no_restart) {
     if (auto ok = preflight(resolved, hooks); !ok) return fail(ok.error());
   }
+  if (!r.runtime_classes.empty()) {
+    if (auto ok = check_output_path("--runtime-classes", r.runtime_classes); !ok) {
+      return fail(ok.error());
+    }
+  }
+  if (resolved.layout.distro == Distro::kMicrok8s && !r.kata_shim.empty()) {
+    std::string env = under_root(r.root, kMicrok8sContainerdEnv);
+    if (auto ok = check_editable(env, false); !ok) return fail(ok.error());
+  }
+  return {};
+}
+
+// Writes the checked edit with a backup.
+Result<void> write_checked(const ConfigEdit& edit, Lines& out) {
   if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
   if (!edit.changed()) {
     out.push_back("no change to " + edit.path);
@@ -150,10 +192,38 @@ Result<void> write_checked(const InstallRequest& r, const Resolved& resolved,
   return {};
 }
 
+// The --json facts of a planned edit (docs/json.md).
+nlohmann::json config_facts(const ConfigEdit& edit, bool dry_run) {
+  std::string action = !edit.changed()    ? "unchanged"
+                       : edit.delete_file ? "removed"
+                       : edit.existed     ? "updated"
+                                          : "created";
+  nlohmann::json j = {{"path", edit.path},
+                      {"schema", static_cast<int>(edit.schema)},
+                      {"changed", edit.changed() && !dry_run},
+                      {"action", dry_run && edit.changed() ? "would be " + action : action}};
+  j["backup"] = edit.changed() && edit.existed && !dry_run
+                    ? nlohmann::json(edit.path + ".mkata-backup")
+                    : nlohmann::json(nullptr);
+  return j;
+}
+
+nlohmann::json handler_facts(const std::vector<RuntimeHandler>& handlers) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& h : handlers) {
+    j.push_back({{"name", h.name}, {"runtime_type", h.runtime_type}});
+  }
+  return j;
+}
+
 Result<LoadedRuntimes> restart_and_read(const Resolved& resolved, const ConfigEdit& edit,
-                                        const NodeHooks& hooks, Lines& out) {
+                                        const NodeHooks& hooks, InstallReport& report) {
+  report.facts["restart"] = {{"done", false}, {"command", resolved.layout.restart}};
   if (edit.changed()) {
-    if (auto ok = restart_service(resolved, edit, hooks, out); !ok) return fail(ok.error());
+    if (auto ok = restart_service(resolved, edit, hooks, report.notes); !ok) {
+      return fail(ok.error());
+    }
+    report.facts["restart"]["done"] = true;
   }
   auto loaded = hooks.read_loaded(resolved.layout.address, kRestartWait);
   if (!loaded) return fail(loaded.error().wrap("read back the handlers"));
@@ -191,7 +261,10 @@ Error as_check_failure(const Error& e) {
   return Error(e.message(), ErrorKind::kCheckFailed).with_hint(e.hint());
 }
 
-Result<Lines> install_containerd(const InstallRequest& r, const NodeHooks& hooks) {
+// install (check_only: only its checks). Plan — resolve, handlers, the edit — then check every
+// input, then act: write, adapters, KATA_PATH, restart, read back, RuntimeClass manifests.
+Result<InstallReport> install_containerd(const InstallRequest& r, const NodeHooks& hooks,
+                                         bool check_only) {
   auto resolved = resolve(r);
   if (!resolved) return fail(resolved.error());
   Lines notes;
@@ -209,27 +282,47 @@ Result<Lines> install_containerd(const InstallRequest& r, const NodeHooks& hooks
                std::to_string(static_cast<int>(edit->schema)) + ")"};
   out.insert(out.end(), notes.begin(), notes.end());
   out.insert(out.end(), edit->notes.begin(), edit->notes.end());
-  if (r.dry_run) return dry_run_report(*edit, out);
-  if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
-  install_adapters(r, *handlers, out);
-  if (auto ok = set_microk8s_kata_path(r, *resolved, out); !ok) return fail(ok.error());
+  nlohmann::json facts = {{"distribution", distro_name(resolved->layout.distro)},
+                          {"config", config_facts(*edit, r.dry_run)},
+                          {"handlers", handler_facts(*handlers)}};
+  if (r.dry_run) {
+    InstallReport report = dry_run_report(*edit, out);
+    add_runtime_classes_diff(r, *handlers, report);
+    report.facts.update(facts);
+    return report;
+  }
+  if (auto ok = check_writable(r, *resolved, *edit, hooks); !ok) return fail(ok.error());
+  if (check_only) return InstallReport{};
+  InstallReport report{std::move(out), "", std::move(facts)};
+  if (auto ok = write_checked(*edit, report.notes); !ok) return fail(ok.error());
+  install_adapters(r, *handlers, report.notes);
+  if (auto ok = set_microk8s_kata_path(r, *resolved, report.notes); !ok) return fail(ok.error());
+  report.facts["read_back"] = {{"done", false}};
   if (r.no_restart) {
-    out.push_back("not restarted (--no-restart): containerd reads the change at its next restart; "
-                  "the read-back through CRI was skipped");
+    report.facts["restart"] = {{"done", false}, {"command", resolved->layout.restart}};
+    report.notes.push_back(
+        "not restarted (--no-restart): containerd reads the change at its next restart; "
+        "the read-back through CRI was skipped");
   } else {
-    auto loaded = restart_and_read(*resolved, *edit, hooks, out);
+    auto loaded = restart_and_read(*resolved, *edit, hooks, report);
     if (!loaded) return fail(loaded.error());
     ReadBackContext context{resolved->layout.address, edit->path, edit->schema};
     auto ok = check_handlers_loaded(*loaded, *handlers, context);
     if (!ok) return fail(as_check_failure(ok.error()));
-    out.push_back("verified: containerd " + loaded->containerd_version + " at " +
-                  resolved->layout.address + " loaded " + describe(*handlers));
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& h : *handlers) names.push_back(h.name);
+    report.facts["read_back"] = {{"done", true},
+                                 {"address", resolved->layout.address},
+                                 {"containerd_version", loaded->containerd_version},
+                                 {"loaded", names}};
+    report.notes.push_back("verified: containerd " + loaded->containerd_version + " at " +
+                           resolved->layout.address + " loaded " + describe(*handlers));
   }
-  if (auto ok = write_runtime_classes(r, *handlers, out); !ok) return fail(ok.error());
-  return out;
+  if (auto ok = write_runtime_classes(r, *handlers, report); !ok) return fail(ok.error());
+  return report;
 }
 
-Result<Lines> uninstall_containerd(const InstallRequest& r, const NodeHooks& hooks) {
+Result<InstallReport> uninstall_containerd(const InstallRequest& r, const NodeHooks& hooks) {
   auto resolved = resolve(r);
   if (!resolved) return fail(resolved.error());
   auto current = read_current(*resolved);
@@ -238,26 +331,60 @@ Result<Lines> uninstall_containerd(const InstallRequest& r, const NodeHooks& hoo
   if (!edit) return fail(edit.error());
   Lines out = {"distribution: " + resolved->how + "; config: " + edit->path};
   out.insert(out.end(), edit->notes.begin(), edit->notes.end());
-  if (r.dry_run) return dry_run_report(*edit, out);
+  nlohmann::json facts = {{"distribution", distro_name(resolved->layout.distro)},
+                          {"config", config_facts(*edit, r.dry_run)},
+                          {"removed", edit->removed}};
+  if (r.dry_run) {
+    InstallReport report = dry_run_report(*edit, out);
+    report.facts.update(facts);
+    return report;
+  }
+  InstallReport report{std::move(out), "", std::move(facts)};
+  report.facts["restart"] = {{"done", false}, {"command", resolved->layout.restart}};
+  report.facts["read_back"] = {{"done", false}};
   if (!edit->changed()) {
-    out.push_back("no change to " + edit->path + "; nothing to restart");
-    return out;
+    report.notes.push_back("no change to " + edit->path + "; nothing to restart");
+    return report;
   }
-  if (auto ok = write_checked(r, *resolved, *edit, hooks, out); !ok) return fail(ok.error());
+  if (auto ok = check_writable(r, *resolved, *edit, hooks); !ok) return fail(ok.error());
+  if (auto ok = write_checked(*edit, report.notes); !ok) return fail(ok.error());
   if (r.no_restart) {
-    out.push_back("not restarted (--no-restart): the read-back through CRI was skipped");
-    return out;
+    report.notes.push_back("not restarted (--no-restart): the read-back through CRI was skipped");
+    return report;
   }
-  auto loaded = restart_and_read(*resolved, *edit, hooks, out);
+  auto loaded = restart_and_read(*resolved, *edit, hooks, report);
   if (!loaded) return fail(loaded.error());
   ReadBackContext context{resolved->layout.address, edit->path, edit->schema};
   auto ok = check_handlers_gone(*loaded, edit->removed, context);
   if (!ok) return fail(as_check_failure(ok.error()));
+  report.facts["read_back"] = {{"done", true},
+                               {"address", resolved->layout.address},
+                               {"containerd_version", loaded->containerd_version},
+                               {"gone", edit->removed}};
   if (!edit->removed.empty()) {
-    out.push_back("verified: containerd at " + resolved->layout.address + " no longer has " +
-                  join(edit->removed, ", "));
+    report.notes.push_back("verified: containerd at " + resolved->layout.address +
+                           " no longer has " + join(edit->removed, ", "));
   }
-  return out;
+  return report;
+}
+
+// Inputs that are wrong whatever the host holds. The paths go into containerd's config, which
+// containerd resolves from its own working directory, not the user's.
+Result<void> check_request(const InstallRequest& r) {
+  for (const auto& [flag, value] :
+       {std::pair{"adapter-dir", r.adapter_dir}, std::pair{"kata-config", r.kata_config}}) {
+    if (!value.empty() && !value.starts_with('/')) {
+      std::error_code ec;  // no exceptions: a cwd that is gone gives no example
+      std::string full = std::filesystem::absolute(value, ec).lexically_normal().string();
+      return fail(
+          Error::usage("--" + std::string(flag) + " " + value +
+                       ": must be an absolute path (it is written into containerd's "
+                       "config)")
+              .with_hint("give the full path" +
+                         (ec ? std::string() : ", e.g. --" + std::string(flag) + " " + full)));
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -287,12 +414,15 @@ void install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>
   }
 }
 
-std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines) {
-  std::string diff = unified_diff(edit.before, edit.delete_file ? "" : edit.after, edit.path,
-                                  edit.delete_file ? "/dev/null" : edit.path);
-  lines.push_back(diff.empty() ? "no change" : diff);
-  lines.push_back("dry run: no file was changed and nothing was restarted");
-  return lines;
+InstallReport dry_run_report(const ConfigEdit& edit, std::vector<std::string> notes) {
+  InstallReport report;
+  report.output = unified_diff(edit.before, edit.delete_file ? "" : edit.after, edit.path,
+                               edit.delete_file ? "/dev/null" : edit.path);
+  if (report.output.empty()) notes.push_back("no change to " + edit.path);
+  notes.push_back("dry run: no file was changed and nothing was restarted");
+  report.notes = std::move(notes);
+  report.facts["diff"] = report.output;
+  return report;
 }
 
 NodeHooks real_node_hooks() {
@@ -308,22 +438,43 @@ NodeHooks real_node_hooks() {
   return hooks;
 }
 
-Result<std::vector<std::string>> install_runtimes(const InstallRequest& request,
-                                                  const NodeHooks& hooks) {
-  auto context = "install " + join(request.runtimes, ", ");
-  auto result = request.engine == "containerd" ? install_containerd(request, hooks)
-                                               : install_engine(request, hooks);
+namespace {
+
+// The facts every --json document shares, around the command's own.
+Result<InstallReport> with_context(Result<InstallReport> result, const InstallRequest& r,
+                                   const std::string& context) {
   if (!result) return fail(result.error().wrap(context));
+  nlohmann::json facts = {{"runtimes", r.runtimes}, {"engine", r.engine}, {"dry_run", r.dry_run}};
+  facts.update(result->facts);
+  result->facts = std::move(facts);
   return result;
 }
 
-Result<std::vector<std::string>> uninstall_runtimes(const InstallRequest& request,
-                                                    const NodeHooks& hooks) {
-  auto context = "uninstall " + join(request.runtimes, ", ");
-  auto result = request.engine == "containerd" ? uninstall_containerd(request, hooks)
-                                               : uninstall_engine(request, hooks);
+}  // namespace
+
+Result<InstallReport> install_runtimes(const InstallRequest& request, const NodeHooks& hooks) {
+  auto context = "install " + join(request.runtimes, ", ");
+  if (auto ok = check_request(request); !ok) return fail(ok.error().wrap(context));
+  return with_context(request.engine == "containerd" ? install_containerd(request, hooks, false)
+                                                     : install_engine(request, hooks, false),
+                      request, context);
+}
+
+Result<void> check_install(const InstallRequest& request, const NodeHooks& hooks) {
+  auto context = "install " + join(request.runtimes, ", ");
+  if (auto ok = check_request(request); !ok) return fail(ok.error().wrap(context));
+  auto result = request.engine == "containerd" ? install_containerd(request, hooks, true)
+                                               : install_engine(request, hooks, true);
   if (!result) return fail(result.error().wrap(context));
-  return result;
+  return {};
+}
+
+Result<InstallReport> uninstall_runtimes(const InstallRequest& request, const NodeHooks& hooks) {
+  auto context = "uninstall " + join(request.runtimes, ", ");
+  if (auto ok = check_request(request); !ok) return fail(ok.error().wrap(context));
+  return with_context(request.engine == "containerd" ? uninstall_containerd(request, hooks)
+                                                     : uninstall_engine(request, hooks),
+                      request, context);
 }
 
 }  // namespace mkata::node

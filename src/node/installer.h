@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,9 +53,19 @@ struct NodeHooks {
       read_loaded;
 };
 
-/// --dry-run output: `lines`, then the unified diff of the edit (or "no change"), then a line
-/// saying that nothing was changed.
-std::vector<std::string> dry_run_report(const ConfigEdit& edit, std::vector<std::string> lines);
+/// What install or uninstall did, for the CLI to print. `notes` are for people (the CLI prints
+/// them on stderr); `output` is the machine output that belongs alone on stdout (the --dry-run
+/// patch, the manifests of `--runtime-classes -`); `facts` is what --json prints (docs/json.md):
+/// the file, the blocks, the restart and the read-back.
+struct InstallReport {
+  std::vector<std::string> notes;
+  std::string output;
+  nlohmann::json facts = nlohmann::json::object();
+};
+
+/// --dry-run: `notes` plus a line saying that nothing was changed; `output` is the unified diff
+/// of the edit ("" when there is no change, which a note then says).
+InstallReport dry_run_report(const ConfigEdit& edit, std::vector<std::string> notes);
 
 /// Copies the adapters that the handlers run (BinaryName under request.adapter_dir) into that dir
 /// under request.root, mode 0755, from beside mkata or its build tree; a line per adapter is
@@ -65,16 +76,20 @@ void install_adapters(const InstallRequest& request, const std::vector<RuntimeHa
 /// The real hooks.
 NodeHooks real_node_hooks();
 
-/// Installs the runtimes; returns the lines to print. Errors: usage (exit 2) for bad input, the
-/// environment (exit 2) for unreadable/unwritable files or a containerd that is not running — in
-/// both cases before any file is touched — and kCheckFailed (exit 1) when containerd restarted but
-/// did not load a handler.
-Result<std::vector<std::string>> install_runtimes(const InstallRequest& request,
-                                                  const NodeHooks& hooks);
+/// Installs the runtimes; returns what to print. Plan, then act: every input is checked before
+/// anything changes — the request's paths, the config parses and plans, the file is editable,
+/// containerd answers (unless no_restart), the --runtime-classes file can be written. Errors:
+/// usage (exit 2) for bad input, the environment (exit 2) for unreadable/unwritable files or a
+/// containerd that is not running — in both cases before any file is touched — and kCheckFailed
+/// (exit 1) when containerd restarted but did not load a handler.
+Result<InstallReport> install_runtimes(const InstallRequest& request, const NodeHooks& hooks);
+
+/// The checks of install_runtimes, and nothing else: no file is written, nothing restarted.
+/// `install --from` runs it before it places the runtime's files, with the shims it will place.
+Result<void> check_install(const InstallRequest& request, const NodeHooks& hooks);
 
 /// Removes exactly what install added for these runtimes, restarts, and verifies the handlers are
 /// gone. Handlers the user defined outside mkata's blocks (MicroK8s's stock kata) stay.
-Result<std::vector<std::string>> uninstall_runtimes(const InstallRequest& request,
-                                                    const NodeHooks& hooks);
+Result<InstallReport> uninstall_runtimes(const InstallRequest& request, const NodeHooks& hooks);
 
 }  // namespace mkata::node

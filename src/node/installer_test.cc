@@ -79,11 +79,12 @@ TEST(Installer, SecondInstallChangesNothingAndSaysSo) {
   ASSERT_TRUE(second) << second.error().message();
   EXPECT_EQ(node.restarts, 1);  // nothing changed, nothing restarted
   EXPECT_EQ(*read_file(file), after_first);
-  EXPECT_NE(std::find(second->begin(), second->end(),
+  EXPECT_NE(std::find(second->notes.begin(), second->notes.end(),
                       "kata: already installed in " + file + " (unchanged)"),
-            second->end());
-  EXPECT_NE(std::find(second->begin(), second->end(), "no change to " + file), second->end());
-  EXPECT_EQ(second->back(),
+            second->notes.end());
+  EXPECT_NE(std::find(second->notes.begin(), second->notes.end(), "no change to " + file),
+            second->notes.end());
+  EXPECT_EQ(second->notes.back(),
             "verified: containerd 1.6.20~ds1 at /run/test.sock loaded kata "
             "(io.containerd.kata.v2)");
 }
@@ -123,7 +124,8 @@ TEST(Installer, InstalledShimsBecomeTheHandlersRuntimePath) {
   EXPECT_NE(text.find("runtime_path = \"" + request.kata_shim + "\""), std::string::npos) << text;
   EXPECT_NE(text.find("runtime_path = \"" + request.runsc_shim + "\""), std::string::npos) << text;
   EXPECT_NE(text.find("runtime_type = \"io.containerd.runsc.v1\""), std::string::npos) << text;
-  for (const auto& line : *r) EXPECT_EQ(line.find("is not installed"), std::string::npos) << line;
+  for (const auto& line : r->notes)
+    EXPECT_EQ(line.find("is not installed"), std::string::npos) << line;
 }
 
 TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
@@ -145,19 +147,19 @@ TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
   FakeNode node;
   auto r = install_runtimes(request, node.hooks());
   ASSERT_TRUE(r) << r.error().message();
-  EXPECT_NE(std::find(r->begin(), r->end(),
+  EXPECT_NE(std::find(r->notes.begin(), r->notes.end(),
                       "set KATA_PATH=/srv/kata/bin in " + args +
                           "/containerd-env (backup: " + args + "/containerd-env.mkata-backup)"),
-            r->end())
-      << join(*r, "\n");
+            r->notes.end())
+      << join(r->notes, "\n");
   EXPECT_NE(read_file(args + "/containerd-env")->find("\nKATA_PATH=/srv/kata/bin\n"),
             std::string::npos);
   auto again = install_runtimes(request, node.hooks());
   ASSERT_TRUE(again) << again.error().message();
-  EXPECT_NE(std::find(again->begin(), again->end(),
+  EXPECT_NE(std::find(again->notes.begin(), again->notes.end(),
                       "KATA_PATH=/srv/kata/bin already set in " + args + "/containerd-env"),
-            again->end())
-      << join(*again, "\n");
+            again->notes.end())
+      << join(again->notes, "\n");
 }
 
 TEST(Installer, NoRestartSkipsTheReadBackAndSaysSo) {
@@ -174,7 +176,7 @@ TEST(Installer, NoRestartSkipsTheReadBackAndSaysSo) {
   ASSERT_TRUE(prepared) << prepared.error().message();
   EXPECT_TRUE(path_exists(file));
   EXPECT_EQ(node.restarts, 0);
-  EXPECT_EQ(prepared->back(),
+  EXPECT_EQ(prepared->notes.back(),
             "not restarted (--no-restart): containerd reads the change at its next restart; the "
             "read-back through CRI was skipped");
 }
@@ -194,6 +196,142 @@ TEST(Installer, UninstallVerifiesTheHandlerIsGone) {
             "uninstall gvisor: containerd at /run/test.sock still has "
             "the runtime handler 'gvisor' after uninstall");
   EXPECT_EQ(*read_file(file), original);  // the block is removed all the same
+}
+
+// Plan, then act: each refused input leaves the config byte for byte as it was, writes no backup
+// and restarts nothing.
+void expect_untouched(const test::TempDir& dir, const std::string& file,
+                      const std::string& original, const FakeNode& node) {
+  EXPECT_EQ(*read_file(file), original);
+  EXPECT_FALSE(path_exists(file + ".mkata-backup"));
+  EXPECT_EQ(node.restarts, 0);
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().filename(), "config.toml");
+  }
+}
+
+TEST(Installer, AnUnwritableRuntimeClassesFileFailsBeforeTheConfigIsWritten) {
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  const std::string original = "version = 2\n# the user's config\n";
+  ASSERT_TRUE(write_file_atomic(file, original));
+  FakeNode node;
+  node.handlers["kata"] = "io.containerd.kata.v2";
+  auto request = request_for(file, {"kata"});
+  request.runtime_classes = dir / "missing/runtimeclasses.yaml";
+  auto r = install_runtimes(request, node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "install kata: --runtime-classes " +
+                                     dir / "missing/runtimeclasses.yaml" + ": the directory " +
+                                     dir / "missing" + " does not exist");
+  expect_untouched(dir, file, original, node);
+  EXPECT_FALSE(check_install(request, node.hooks()));
+}
+
+TEST(Installer, ConfigInAMissingDirectoryIsRefusedNotCreated) {
+  test::TempDir dir("mkata-installer");
+  FakeNode node;
+  auto request = request_for(dir / "typo/config.toml", {"kata"});
+  request.no_restart = true;
+  auto r = install_runtimes(request, node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "install kata: cannot create " + dir / "typo/config.toml" +
+                                     ": the directory " + dir / "typo" +
+                                     " does not exist (pass the right file with --config)");
+  EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
+  EXPECT_FALSE(path_exists(dir / "typo"));
+}
+
+TEST(Installer, RelativePathsForContainerdAreRefused) {
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  const std::string original = "version = 2\n";
+  ASSERT_TRUE(write_file_atomic(file, original));
+  FakeNode node;
+  auto request = request_for(file, {"gvisor"});
+  request.adapter_dir = "lib/mkata";
+  auto r = install_runtimes(request, node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "install gvisor: --adapter-dir lib/mkata: must be an absolute path (it is written "
+            "into containerd's config)");
+  EXPECT_EQ(r.error().hint(), "give the full path, e.g. --adapter-dir " +
+                                  std::filesystem::current_path().string() + "/lib/mkata");
+  EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
+  request = request_for(file, {"kata"});
+  request.kata_config = "configuration.toml";
+  r = install_runtimes(request, node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "install kata: --kata-config configuration.toml: must be an absolute path (it is "
+            "written into containerd's config)");
+  expect_untouched(dir, file, original, node);
+}
+
+TEST(Installer, CheckInstallChecksEverythingAndChangesNothing) {
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  const std::string original = "version = 2\n";
+  ASSERT_TRUE(write_file_atomic(file, original));
+  FakeNode node;
+  EXPECT_TRUE(check_install(request_for(file, {"kata"}), node.hooks()));
+  expect_untouched(dir, file, original, node);
+  node.running = false;
+  auto r = check_install(request_for(file, {"kata"}), node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(),
+            "install kata: containerd is not running at /run/test.sock (no such socket)");
+  ASSERT_TRUE(write_file_atomic(file, "version = 2\n[grpc\n"));
+  auto bad = request_for(file, {"kata"});
+  bad.no_restart = true;
+  r = check_install(bad, node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().message().starts_with("install kata: " + file + " is not valid TOML"))
+      << r.error().message();
+}
+
+TEST(Installer, DryRunOutputIsThePatchAloneAndShowsTheManifests) {
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  const std::string original = "version = 2\n";
+  ASSERT_TRUE(write_file_atomic(file, original));
+  FakeNode node;
+  auto request = request_for(file, {"kata"});
+  request.dry_run = true;
+  request.runtime_classes = dir / "rc.yaml";
+  auto r = install_runtimes(request, node.hooks());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->output.starts_with("--- " + file + "\n+++ " + file + "\n@@ ")) << r->output;
+  EXPECT_NE(r->output.find("--- /dev/null\n+++ " + dir / "rc.yaml" + "\n@@ -0,0 +1,"),
+            std::string::npos)
+      << r->output;
+  EXPECT_NE(r->output.find("\n+kind: RuntimeClass\n"), std::string::npos) << r->output;
+  EXPECT_EQ(r->output.find("dry run"), std::string::npos) << r->output;
+  EXPECT_EQ(r->notes.back(), "dry run: no file was changed and nothing was restarted");
+  EXPECT_EQ(r->facts["config"]["action"], "would be updated");
+  EXPECT_EQ(r->facts["diff"], r->output.substr(0, r->output.find("--- /dev/null")));
+  expect_untouched(dir, file, original, node);
+}
+
+TEST(Installer, FactsSayWhatHappened) {
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  ASSERT_TRUE(write_file_atomic(file, "version = 2\n"));
+  FakeNode node;
+  node.handlers["kata"] = "io.containerd.kata.v2";
+  auto r = install_runtimes(request_for(file, {"kata"}), node.hooks());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->output, "");
+  const auto& f = r->facts;
+  EXPECT_EQ(f["runtimes"], nlohmann::json::array({"kata"}));
+  EXPECT_EQ(f["dry_run"], false);
+  EXPECT_EQ(f["config"]["path"], file);
+  EXPECT_EQ(f["config"]["action"], "updated");
+  EXPECT_EQ(f["config"]["backup"], file + ".mkata-backup");
+  EXPECT_EQ(f["handlers"][0]["name"], "kata");
+  EXPECT_EQ(f["restart"]["done"], true);
+  EXPECT_EQ(f["read_back"]["done"], true);
+  EXPECT_EQ(f["read_back"]["loaded"], nlohmann::json::array({"kata"}));
 }
 
 }  // namespace

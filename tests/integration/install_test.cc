@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "artifacts/testing/release_fixtures.h"
 #include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
@@ -167,7 +169,8 @@ void run_round_trip(const RoundTrip& rt, const std::vector<std::string>& runtime
   request.adapter_dir = dir / "adapters";
   auto installed = node::install_runtimes(request, node.hooks());
   ASSERT_TRUE(installed) << installed.error().message() << "\n" << installed.error().hint();
-  EXPECT_TRUE(contains_line(*installed, "verified: containerd 1.6")) << join(*installed, "\n");
+  EXPECT_TRUE(contains_line(installed->notes, "verified: containerd 1.6"))
+      << join(installed->notes, "\n");
 
   // The proof, read independently of install: containerd loaded each handler.
   auto loaded = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
@@ -177,7 +180,7 @@ void run_round_trip(const RoundTrip& rt, const std::vector<std::string>& runtime
 
   auto again = node::install_runtimes(request, node.hooks());
   ASSERT_TRUE(again) << again.error().message();
-  EXPECT_TRUE(contains_line(*again, "no change to " + file)) << join(*again, "\n");
+  EXPECT_TRUE(contains_line(again->notes, "no change to " + file)) << join(again->notes, "\n");
 
   auto removed = node::uninstall_runtimes(request, node.hooks());
   ASSERT_TRUE(removed) << removed.error().message() << "\n" << removed.error().hint();
@@ -440,11 +443,12 @@ TEST(InstallCli, PreparedOfflineThenVerifiedThroughTheRealBinary) {
   r = mkata({"install", "--runtime", "kata,gvisor", "--distro", "containerd", "--config", file,
              "--containerd-address", node.address(), "--adapter-dir", dir / "lib"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("no change to " + file + "\n"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("verified: containerd 1.6"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(" loaded kata (io.containerd.kata.v2), gvisor (io.containerd.runc.v2)\n"),
+  EXPECT_EQ(r.out, "");  // notes are for people: stderr
+  EXPECT_NE(r.err.find("no change to " + file + "\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("verified: containerd 1.6"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" loaded kata (io.containerd.kata.v2), gvisor (io.containerd.runc.v2)\n"),
             std::string::npos)
-      << r.out;
+      << r.err;
   r = mkata({"uninstall", "--runtime", "kata,gvisor", "--distro", "containerd", "--config", file,
              "--no-restart"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -464,6 +468,194 @@ TEST(InstallCli, DryRunPrintsTheDiffAndChangesNothing) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(must_read(dir / "c.toml"), original);
+}
+
+// --- Plan, then act, and what goes to stdout (the real binary) ----------------------------
+
+size_t count_lines(const std::string& text) {
+  return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(InstallCli, FromChecksTheConfigBeforeItPlacesTheRuntime) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-plan");
+  std::string archive = dir / "kata-static-3.2.0-amd64.tar.xz";
+  ASSERT_TRUE(artifacts::testing::write_tar(archive, artifacts::testing::kata_static_entries()));
+  const std::string malformed = "version = 2\n[grpc\n";
+  ASSERT_TRUE(write_file_atomic(dir / "bad.toml", malformed));
+  auto r = mkata({"install", "--runtime", "kata", "--config", dir / "bad.toml", "--no-restart",
+                  "--from", archive, "--prefix", dir / "kata", "--manifest-dir", dir / "m"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(first_line(r.err).starts_with("mkata: error: install kata: " + dir / "bad.toml" +
+                                            " is not valid TOML"))
+      << r.err;
+  EXPECT_EQ(must_read(dir / "bad.toml"), malformed);
+  EXPECT_FALSE(path_exists(dir / "kata"));
+  EXPECT_FALSE(path_exists(dir / "m"));
+
+  // An unwritable --runtime-classes, and a containerd that is not running: refused likewise.
+  const std::string original = "version = 2\n";
+  ASSERT_TRUE(write_file_atomic(dir / "c.toml", original));
+  r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart", "--from",
+             archive, "--prefix", dir / "kata", "--manifest-dir", dir / "m", "--runtime-classes",
+             dir / "no/such/dir/kata.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(first_line(r.err), "mkata: error: install kata: --runtime-classes " +
+                                   dir / "no/such/dir/kata.yaml" + ": the directory " +
+                                   dir / "no/such/dir" + " does not exist");
+  r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--from", archive,
+             "--prefix", dir / "kata", "--manifest-dir", dir / "m", "--containerd-address",
+             dir / "nobody.sock"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(first_line(r.err), "mkata: error: install kata: containerd is not running at " +
+                                   dir / "nobody.sock" + " (no such socket)");
+  EXPECT_EQ(must_read(dir / "c.toml"), original);
+  EXPECT_FALSE(path_exists(dir / "c.toml.mkata-backup"));
+  EXPECT_FALSE(path_exists(dir / "kata"));
+  EXPECT_FALSE(path_exists(dir / "m"));
+
+  // With every input right, it acts: the runtime, then the handler.
+  r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart", "--from",
+             archive, "--prefix", dir / "kata", "--manifest-dir", dir / "m", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  EXPECT_EQ(doc["installed"]["prefix"], dir / "kata");
+  EXPECT_EQ(doc["installed"]["shim"], dir / "kata/bin/containerd-shim-kata-v2");
+  EXPECT_EQ(doc["config"]["action"], "updated");
+  EXPECT_NE(must_read(dir / "c.toml")
+                .find("runtime_path = \"" + dir / "kata/bin/"
+                                                  "containerd-shim-kata-v2\""),
+            std::string::npos);
+  r = mkata({"uninstall", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart",
+             "--purge", "--manifest-dir", dir / "m"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(must_read(dir / "c.toml"), original);
+}
+
+TEST(InstallCli, MachineOutputIsAloneOnStdout) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-stdout");
+  const std::string original = "version = 2\n";
+  ASSERT_TRUE(write_file_atomic(dir / "c.toml", original));
+  // --runtime-classes -: stdout is the YAML for kubectl apply -f -, nothing else.
+  auto r = mkata({"install", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart",
+                  "--adapter-dir", dir / "lib", "--runtime-classes", "-"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("apiVersion: node.k8s.io/v1\nkind: RuntimeClass\n")) << r.out;
+  EXPECT_EQ(r.out.find("wrote "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("distribution:"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("wrote " + dir / "c.toml"), std::string::npos) << r.err;
+  std::string installed = must_read(dir / "c.toml");
+
+  // --dry-run: stdout is a patch (the config, then the manifests it would write).
+  r = mkata({"uninstall", "--runtime", "gvisor", "--config", dir / "c.toml", "--dry-run"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("--- " + dir / "c.toml" + "\n+++ " + dir / "c.toml" + "\n@@ "))
+      << r.out;
+  EXPECT_EQ(r.out.find("dry run"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("dry run: no file was changed and nothing was restarted\n"),
+            std::string::npos)
+      << r.err;
+  r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--dry-run",
+             "--runtime-classes", dir / "kata.yaml"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("--- " + dir / "c.toml" + "\n")) << r.out;
+  EXPECT_NE(r.out.find("\n--- /dev/null\n+++ " + dir / "kata.yaml" + "\n@@ -0,0 +1,"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n+handler: kata\n"), std::string::npos) << r.out;
+  EXPECT_FALSE(path_exists(dir / "kata.yaml"));
+  EXPECT_EQ(must_read(dir / "c.toml"), installed);
+
+  // Two documents cannot share stdout.
+  r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--json",
+             "--runtime-classes", "-"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "mkata: error: install: --runtime-classes - and --json would share stdout: give "
+            "--runtime-classes a file");
+
+  // --json: one document on stdout, also for uninstall.
+  r = mkata(
+      {"uninstall", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  EXPECT_EQ(doc["command"], "uninstall");
+  EXPECT_EQ(doc["runtimes"], nlohmann::json::array({"gvisor"}));
+  EXPECT_EQ(doc["config"]["path"], dir / "c.toml");
+  EXPECT_EQ(doc["config"]["action"], "updated");
+  EXPECT_EQ(doc["removed"], nlohmann::json::array({"gvisor"}));
+  EXPECT_EQ(doc["restart"]["done"], false);
+  EXPECT_EQ(doc["read_back"]["done"], false);
+  EXPECT_TRUE(doc["notes"].is_array());
+  EXPECT_EQ(must_read(dir / "c.toml"), original);
+}
+
+TEST(InstallCli, ArgumentsAreCheckedAndErrorsStayOneLine) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-args");
+  // The option's value is missing: no file named "--dry-run" appears.
+  std::vector<std::string> argv = {kMkata,     "install",   "--runtime",   "kata",
+                                   "--config", "--dry-run", "--no-restart"};
+  RunOptions options;
+  options.cwd = dir.path();
+  auto run_result = run(argv, options);
+  ASSERT_TRUE(run_result) << run_result.error().message();
+  EXPECT_EQ(run_result->exit_code, 2);
+  EXPECT_EQ(first_line(run_result->err),
+            "mkata: error: install: option '--config' needs a value (FILE), got the option "
+            "'--dry-run'");
+  EXPECT_FALSE(path_exists(dir / "--dry-run"));
+
+  auto r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart",
+                  "--adapter-dir", "lib"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(first_line(r.err),
+            "mkata: error: install kata: --adapter-dir lib: must be an absolute path (it is "
+            "written into containerd's config)");
+  EXPECT_FALSE(path_exists(dir / "c.toml"));
+
+  r = mkata({"install", "--runtime", "kata", "--config", dir / "typo/c.toml", "--no-restart"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(path_exists(dir / "typo"));
+
+  // A control character in an echoed value is escaped: the error stays one line (+ its hint).
+  r = mkata({"install", "--runtime", "ka\nta\x1b[2J"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "mkata: error: install: invalid value 'ka\\nta\\x1b[2J' for --runtime (accepted: "
+            "runc, crun, gvisor, kata)\nhint: see 'mkata install --help'\n");
+  EXPECT_EQ(count_lines(r.err), 2u);
+}
+
+TEST(InstallCli, OverheadAsDocumentedReachesTheManifests) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-overhead");
+  ASSERT_TRUE(write_file_atomic(dir / "c.toml", "version = 2\n"));
+  auto r = mkata({"install", "--runtime", "kata", "--config", dir / "c.toml", "--no-restart",
+                  "--runtime-classes", "-", "--overhead", "kata=256Mi,250m"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("  podFixed:\n    memory: \"256Mi\"\n    cpu: \"250m\"\n"),
+            std::string::npos)
+      << r.out;
+}
+
+TEST(InstallCli, PurgeWithoutAManifestFailsBeforeTheConfigIsEdited) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  test::TempDir dir("mkata-install-purge");
+  ASSERT_TRUE(write_file_atomic(dir / "c.toml", "version = 2\n"));
+  auto r = mkata({"install", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart",
+                  "--adapter-dir", dir / "lib"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string installed = must_read(dir / "c.toml");
+  r = mkata({"uninstall", "--runtime", "gvisor", "--config", dir / "c.toml", "--no-restart",
+             "--purge", "--manifest-dir", dir / "m"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(first_line(r.err), "mkata: error: purge gvisor: no manifest at " + dir / "m" +
+                                   "/gvisor.json: mkata did not install gvisor (nothing to purge)");
+  EXPECT_EQ(must_read(dir / "c.toml"), installed);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -136,6 +138,24 @@ TEST_F(ValidateTest, GvisorHandlerThatRunsRuncIsNotSandboxed) {
       << o->reason;
   EXPECT_FALSE(record->passed);
   test::expect_nothing_left(options_.node, {}, forward_before_);
+}
+
+TEST_F(ValidateTest, AnUnwritableReportFailsBeforeAnythingRuns) {
+  // Plan, then act: the reports are checked before the node starts, not after the pods ran.
+  test::TempDir dir("mkata-validate-out");
+  auto started = std::chrono::steady_clock::now();
+  auto r = test::run_mkata({"validate", "--runtime", "runc", "--json", dir / "no/such/r.json"},
+                           options_.node);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')), "mkata: error: validate: --json " +
+                                                   dir / "no/such/r.json" + ": the directory " +
+                                                   dir / "no/such" + " does not exist");
+  r = test::run_mkata({"validate", "--runtime", "runc", "--report", dir.path()}, options_.node);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.err.substr(0, r.err.find('\n')),
+            "mkata: error: validate: --report " + dir.path() + ": is a directory");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, seconds(5));
+  EXPECT_FALSE(std::filesystem::exists(options_.node.state_dir + "/ledger.jsonl"));
 }
 
 TEST_F(ValidateTest, WorkloadThatNeverBecomesReadyFailsByTimeout) {

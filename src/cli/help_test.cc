@@ -1,0 +1,58 @@
+// The real `mkata` binary's help: the top-level usage lists --version, and `mkata node <sub>
+// --help` describes that subcommand, not only the node command as a whole.
+#include <gtest/gtest.h>
+
+#include "core/build_paths.h"
+#include "core/files.h"
+#include "core/process.h"
+
+namespace mkata {
+namespace {
+
+const std::string kMkata = binary_path("/src/cli/mkata");
+
+ProcessResult mkata(std::vector<std::string> args) {
+  args.insert(args.begin(), kMkata);
+  auto r = run(args);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message());
+  return r ? *r : ProcessResult{};
+}
+
+TEST(Help, UsageListsVersion) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  auto r = mkata({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("\n  --version   print mkata's version\n"), std::string::npos) << r.out;
+  r = mkata({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(r.out.starts_with("mkata ")) << r.out;
+}
+
+TEST(Help, NodeSubcommandsDescribeThemselves) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  struct Case {
+    std::vector<std::string> args;
+    std::string usage, summary;
+  };
+  for (const Case& c :
+       std::vector<Case>{{{"node", "up", "--help"},
+                          "Usage: mkata node [options] up|down|status\n\n",
+                          "node up: start the embedded node in the state dir"},
+                         {{"node", "--state-dir", "/tmp/x", "down", "--help"},
+                          "",
+                          "node down: remove the node's "
+                          "pods through CRI"},
+                         {{"node", "status", "-h"}, "", "node status: show whether the node"},
+                         {{"node", "--help"}, "", "'mkata node up --help' describes one"}}) {
+    auto r = mkata(c.args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(r.out.starts_with(c.usage)) << r.out;
+    EXPECT_NE(r.out.find(c.summary), std::string::npos) << r.out;
+  }
+  // "up" as the value of --state-dir is not the subcommand.
+  auto r = mkata({"node", "--state-dir", "up", "--help"});
+  EXPECT_EQ(r.out.find("node up:"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace mkata
