@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "core/interrupt.h"
-#include "core/strings.h"
+#include "core/utf8.h"
 
 namespace {
 
@@ -64,15 +64,15 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     // One line each, whatever the values they echo hold.
     std::fprintf(stderr, "mkata: error: %s\n",
-                 mkata::escape_control(result.error().message()).c_str());
+                 mkata::printable(result.error().message()).c_str());
     if (!result.error().hint().empty()) {
-      std::fprintf(stderr, "hint: %s\n", mkata::escape_control(result.error().hint()).c_str());
+      std::fprintf(stderr, "hint: %s\n", mkata::printable(result.error().hint()).c_str());
     }
     return mkata::exit_code_for(result.error());
   }
   std::fprintf(stderr,
                "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
                "images, node, validate)\nhint: see 'mkata --help'\n",
-               mkata::escape_control(name).c_str());
+               mkata::printable(name).c_str());
   return mkata::kExitUsage;
 }

@@ -16,8 +16,5 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 /// True when text starts / ends with the affix.
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
-/// The text on one line: control characters (below 0x20, and 0x7f) become C escapes ("\n",
-/// "\t", "\r", "\x1b"), so an echoed value cannot break an error line or drive the terminal.
-std::string escape_control(std::string_view text);
 
 }  // namespace mkata

@@ -30,10 +30,4 @@ TEST(Timestamp, Rfc3339Utc) {
   EXPECT_EQ(t[19], 'Z');
 }
 
-TEST(Strings, EscapeControlKeepsOneLine) {
-  EXPECT_EQ(escape_control("kata"), "kata");
-  EXPECT_EQ(escape_control("ka\nta\t\r\x1b[31m\x7f"), "ka\\nta\\t\\r\\x1b[31m\\x7f");
-  EXPECT_EQ(escape_control("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 stays as it is
-}
-
 }  // namespace mkata

@@ -50,4 +50,11 @@ TEST(Utf8, AgreesWithNlohmannOnRandomBytes) {
 }
 
 }  // namespace
+
+TEST(Utf8, PrintableKeepsMessagesOnOneLine) {
+  EXPECT_EQ(printable("kata"), "kata");
+  EXPECT_EQ(printable("ka\nta\t\r\x1b[31m\x7f"), "ka\\x0ata\\x09\\x0d\\x1b[31m\\x7f");
+  EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9");  // UTF-8 stays as it is
+}
+
 }  // namespace mkata

@@ -625,7 +625,7 @@ TEST(InstallCli, ArgumentsAreCheckedAndErrorsStayOneLine) {
   r = mkata({"install", "--runtime", "ka\nta\x1b[2J"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "mkata: error: install: invalid value 'ka\\nta\\x1b[2J' for --runtime (accepted: "
+            "mkata: error: install: invalid value 'ka\\x0ata\\x1b[2J' for --runtime (accepted: "
             "runc, crun, gvisor, kata)\nhint: see 'mkata install --help'\n");
   EXPECT_EQ(count_lines(r.err), 2u);
 }
