@@ -137,11 +137,15 @@ std::vector<CgroupDir> recorded_cgroups(const std::vector<HostChange>& changes) 
   std::vector<CgroupDir> dirs;
   for (const auto& c : changes) {
     if (c.kind != kChangeCgroup) continue;
-    // Only what up can have written: a path below the prefix inside an absolute hierarchy.
-    if (c.detail.empty() || c.detail[0] != '/' ||
-        (c.name != kCgroupPrefix && !starts_with(c.name, std::string(kCgroupPrefix) + "/"))) {
-      continue;
-    }
+    // Only what up can have written: the prefix or <prefix>/<valid network name>, inside an
+    // absolute hierarchy path without '.' components (a damaged ledger never reaches a root).
+    std::string prefix = std::string(kCgroupPrefix) + "/";
+    NodeOptions name_check;
+    name_check.network_name = starts_with(c.name, prefix) ? c.name.substr(prefix.size()) : "";
+    bool valid_path = c.name == kCgroupPrefix || name_check.validate().has_value();
+    bool valid_hierarchy = !c.detail.empty() && c.detail[0] == '/' &&
+                           c.detail.find("/.") == std::string::npos && c.detail.back() != '/';
+    if (!valid_path || !valid_hierarchy) continue;
     CgroupDir d{c.detail, c.name};
     if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
   }

@@ -224,6 +224,11 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
     if (c.kind == kChangeCniNetwork) options.network_name = c.name;
     if (c.kind == kChangeBridge) options.bridge = c.name;
   }
+  // A damaged ledger must not steer teardown to a name the CLI would refuse ('.', '-x', ...).
+  if (auto valid = options.validate(); !valid) {
+    return fail(valid.error().wrap("node down " + given.options.state_dir + ": the ledger " +
+                                   given.ledger + " names"));
+  }
   NodeLayout layout = NodeLayout::of(options);
   TeardownPlan plan = plan_teardown(*changes);
   std::vector<std::string> pod_ids = plan.pod_ids;

@@ -82,6 +82,21 @@ TEST(NodeContainerd, IdentifiedByExactArgvAndStartTimeNotBySubstring) {
   lookalike->stop(std::chrono::milliseconds(100));
 }
 
+// `node down` takes the names from the ledger: a damaged one must not reintroduce "." (issue 9).
+TEST(Teardown, ALedgerWithAnInvalidNameIsRefusedAndNothingIsTouched) {
+  test::TempDir dir("mkata-teardown");
+  NodeOptions o;
+  o.state_dir = dir.path();
+  auto layout = NodeLayout::of(o);
+  ASSERT_TRUE(Ledger(layout.ledger).record({kChangeCniNetwork, ".", "", "", 0}));
+  auto r = teardown_node(layout);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "node down " + dir.path() + ": the ledger " + layout.ledger +
+                                     " names: invalid network name '.' (accepted: 1-40 "
+                                     "characters of a-z 0-9 _ -, starting with a letter or digit)");
+  EXPECT_TRUE(Ledger(layout.ledger).exists());
+}
+
 TEST(PlanTeardown, ABridgeThatExistedIsKept) {
   auto plan = plan_teardown({{kChangeBridge, "br0", "present", "", 0}});
   EXPECT_FALSE(plan.delete_bridge);
