@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
 #include <thread>
@@ -181,11 +182,24 @@ std::vector<std::string> cgroup_dirs(const std::string& parent) {
   return found;
 }
 
+namespace {
+// "<network>-<64 hex container id>-<ifname>": a bare prefix match would let network "mk" take
+// the entries of network "mk-node0".
+bool cache_entry_of(const std::string& file, const std::string& network) {
+  if (!starts_with(file, network + "-")) return false;
+  std::string rest = file.substr(network.size() + 1);
+  if (rest.size() < 66 || rest[64] != '-') return false;
+  return std::all_of(rest.begin(), rest.begin() + 64,
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) ||
+                                         (c >= 'a' && c <= 'f'); });
+}
+}  // namespace
+
 std::vector<std::string> cni_cache_entries(const std::string& network, const std::string& dir) {
   std::vector<std::string> found;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (starts_with(e.path().filename().string(), network + "-")) found.push_back(e.path());
+    if (cache_entry_of(e.path().filename().string(), network)) found.push_back(e.path());
   }
   return found;
 }

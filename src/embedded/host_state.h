@@ -46,7 +46,8 @@ Result<void> unmount_under(const std::string& dir);
 /// Cgroup directories named `parent` (e.g. "/mkata/mk-node0") that exist, in any hierarchy.
 std::vector<std::string> cgroup_dirs(const std::string& parent);
 
-/// Files of /var/lib/cni/results (or `dir`) that belong to `network` ("<network>-<id>-<if>").
+/// Files of /var/lib/cni/results (or `dir`) that belong to `network`: exactly
+/// "<network>-<64 hex container id>-<ifname>" (so network "mk" never takes "mk-node0"'s).
 std::vector<std::string> cni_cache_entries(const std::string& network,
                                            const std::string& dir = "/var/lib/cni/results");
 
