@@ -14,6 +14,7 @@
 #include "embedded/embedded_node.h"
 #include "embedded/handler_choice.h"
 #include "embedded/ledger.h"
+#include "embedded/node_lock.h"
 #include "embedded/node_teardown.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
@@ -62,6 +63,13 @@ Result<int> node_up(const NodeOptions& options, const std::string& workloads) {
 
 Result<int> node_down(const NodeOptions& options) {
   auto layout = embedded::NodeLayout::of(options);
+  // Only a node's directory gets a lock file: a directory without a ledger is never touched.
+  std::optional<embedded::NodeLock> lock;
+  if (embedded::Ledger(layout.ledger).exists()) {
+    auto held = embedded::NodeLock::acquire(layout);
+    if (!held) return fail(held.error().wrap("node down"));
+    lock.emplace(std::move(*held));
+  }
   auto summary = embedded::teardown_node(layout);
   if (!summary) return fail(summary.error());
   if (!summary->was_running) {

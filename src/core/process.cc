@@ -58,6 +58,20 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
   _exit(127);
 }
 
+// In the child after fork(): "0" is the writing process itself (cgroup v1 and v2).
+void join_cgroup(const char* procs) {
+  int fd = open(procs, O_WRONLY | O_CLOEXEC);
+  if (fd >= 0 && write(fd, "0", 1) == 1) {
+    close(fd);
+    return;
+  }
+  static constexpr char kMessage[] = "mkata: cannot join cgroup ";
+  (void)!write(2, kMessage, sizeof kMessage - 1);
+  (void)!write(2, procs, strlen(procs));
+  (void)!write(2, "\n", 1);
+  _exit(127);
+}
+
 std::string last_line(const std::string& text) {
   size_t end = text.find_last_not_of("\n\r ");
   if (end == std::string::npos) return "";
@@ -232,6 +246,7 @@ Result<ChildProcess> spawn(const std::vector<std::string>& argv, const SpawnOpti
     if (devnull >= 0) dup2(devnull, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
+    if (!options.cgroup_procs.empty()) join_cgroup(options.cgroup_procs.c_str());
     exec_child(path->c_str(), c_args.data(), c_env.data(), options.cwd.c_str());
   }
   close(out_fd);

@@ -57,6 +57,10 @@ struct SpawnOptions {
   std::string stderr_path;       ///< file to append stderr to; empty = same as stdout
   bool new_session = true;       ///< setsid(): the child outlives a Ctrl-C sent to our group
   std::string cwd;
+  /// A cgroup.procs file the child writes itself into before exec ("" = stay where we are), so
+  /// that it and everything it starts is inside that cgroup from its first instruction. When the
+  /// write fails the child exits 127 before exec, with the reason on its stderr.
+  std::string cgroup_procs{};
 };
 
 /// A started child process. Not copyable; the destructor does NOT kill it (the caller decides:

@@ -77,6 +77,7 @@ Result<ContainerdDaemon> ContainerdDaemon::start(const ContainerdOptions& option
 
   SpawnOptions spawn_options;
   spawn_options.stdout_path = paths.log;
+  spawn_options.cgroup_procs = options.cgroup_procs;
   auto child = spawn({options.binary, "--config", paths.config, "--root", paths.root, "--state",
                       paths.state, "--address", paths.address, "--log-level", options.log_level},
                      spawn_options);

@@ -45,6 +45,8 @@ struct ContainerdOptions {
   std::string binary = "containerd";  ///< program name or path
   std::chrono::milliseconds start_timeout{std::chrono::seconds(15)};
   std::string log_level = "info";
+  /// A cgroup.procs file containerd joins before exec ("" = ours); its shims inherit it.
+  std::string cgroup_procs{};
 };
 
 /// A running private containerd. Move-only; the destructor stops it if still running.

@@ -42,7 +42,6 @@ Result<void> record_intent(const Ledger& ledger, const NodeLayout& layout,
       // The bridge plugin silently sets ip_forward to 1 (LAB-NOTES.md).
       {kChangeSysctl, "net.ipv4.ip_forward", *forward, "", 0},
       {kChangeBridge, o.bridge, link_exists(o.bridge) ? "present" : "absent", "", 0},
-      {kChangeCgroupParent, layout.cgroup_parent, "", "", 0},
   };
   for (const auto& h : handlers) {
     if (auto root = h.handler.option("Root")) {
@@ -68,6 +67,15 @@ Result<void> prove_handlers_loaded(const cri::CriClient& client,
     }
   }
   return {};
+}
+
+// True when `dir` is missing, empty, or holds only the lock file (a run that just took it).
+bool empty_but_for_lock(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.path().filename() != "node.lock") return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -131,7 +139,12 @@ bool EmbeddedNode::running(const NodeOptions& options) {
   auto text = read_file(layout.node_file);
   if (!text) return false;
   auto node = decode_node_description(*text);
-  return node && is_node_containerd(node->containerd_pid, layout);
+  if (!node) return false;
+  auto changes = Ledger(layout.ledger).read();
+  if (!changes) return false;
+  auto plan = plan_teardown(*changes);
+  return plan.containerd_pid == node->containerd_pid &&
+         is_node_containerd(plan.containerd_pid, plan.containerd_start, layout);
 }
 
 Result<EmbeddedNode> EmbeddedNode::attach(const NodeOptions& options) {
@@ -144,9 +157,12 @@ Result<EmbeddedNode> EmbeddedNode::attach(const NodeOptions& options) {
   }
   auto node = decode_node_description(*text);
   if (!node) return fail(node.error());
+  auto lock = NodeLock::acquire(layout);
+  if (!lock) return fail(lock.error());
   auto client = cri::CriClient::connect(node->address, milliseconds(10000));
   if (!client) return fail(client.error().wrap("attach to node " + options.state_dir));
-  return EmbeddedNode(layout, std::move(*node), std::move(*client), std::nullopt);
+  return EmbeddedNode(layout, std::move(*node), std::move(*client), std::nullopt,
+                      std::move(*lock));
 }
 
 Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& progress) {
@@ -160,24 +176,52 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   }
   NodeLayout layout = NodeLayout::of(o);
   Ledger ledger(layout.ledger);
-  std::error_code ec;
-  if (!ledger.exists() && path_exists(o.state_dir) && !std::filesystem::is_empty(o.state_dir, ec)) {
+  // Another run may be bringing this node up or down right now: its lock says so.
+  std::optional<NodeLock> lock;
+  if (path_exists(layout.lock_file)) {
+    auto held = NodeLock::acquire(layout);
+    if (!held) return fail(context(held.error()));
+    lock.emplace(std::move(*held));
+  }
+  if (!ledger.exists() && !empty_but_for_lock(o.state_dir)) {
     return fail(context(Error::usage("the directory exists and is not a mkata node (no " +
                                      layout.ledger + "); choose a new or empty directory")));
   }
-  if (ledger.exists()) {
-    progress.detail("removing what a previous node left behind in " + o.state_dir);
-    if (auto r = teardown_node(layout); !r) return fail(context(r.error()));
-  }
-  // Parents of the state dir that do not exist yet (e.g. /var/lib/mkata) are ours to remove.
+  // Parents of the state dir that do not exist yet (e.g. /var/lib/mkata) are ours to remove;
+  // so are those a crashed node recorded (its ledger is replaced below).
   std::vector<std::string> new_parents;
   for (auto p = std::filesystem::path(o.state_dir).parent_path();
        p.has_relative_path() && !path_exists(p.string()); p = p.parent_path()) {
     new_parents.push_back(p.string());
   }
+  if (ledger.exists()) {
+    if (!lock) {
+      if (auto r = make_directories(o.state_dir); !r) return fail(context(r.error()));
+      auto held = NodeLock::acquire(layout);
+      if (!held) return fail(context(held.error()));
+      lock.emplace(std::move(*held));
+    }
+    if (running(o)) {
+      return fail(context(Error("a node is already running")
+                              .with_hint("use it, or stop it with 'mkata node down --state-dir " +
+                                         o.state_dir + "'")));
+    }
+    if (auto old = ledger.read()) {
+      for (auto& dir : plan_teardown(*old).directories) new_parents.push_back(dir);
+    }
+    progress.detail("removing what a previous node left behind in " + o.state_dir);
+    if (auto r = teardown_node(layout, nullptr, TeardownScope::kKeepLock); !r) {
+      return fail(context(r.error()));
+    }
+  }
   for (const auto& dir :
        {layout.cni_conf_dir, layout.cni_ipam_dir, layout.runtimes_dir, layout.images_dir}) {
     if (auto r = make_directories(dir); !r) return fail(context(r.error()));
+  }
+  if (!lock) {
+    auto held = NodeLock::acquire(layout);
+    if (!held) return fail(context(held.error()));
+    lock.emplace(std::move(*held));
   }
   std::optional<ContainerdDaemon> daemon;
   auto undo = [&](const Error& e) -> std::unexpected<Error> {
@@ -188,6 +232,8 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
     if (auto r = ledger.record({kChangeDirectory, p, "", "", 0}); !r) return undo(r.error());
   }
   if (auto r = record_intent(ledger, layout, options.handlers); !r) return undo(r.error());
+  if (auto r = create_node_cgroups(layout, ledger); !r) return undo(r.error());
+  if (auto r = make_containerd_cgroup(layout); !r) return undo(r.error());
   auto conflist = layout.cni_conf_dir + "/" + cni_conflist_name(layout);
   if (auto r = write_file_atomic(conflist, render_cni_conflist(layout)); !r) return undo(r.error());
 
@@ -198,12 +244,14 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   });
   NodeConfigInput input{image::pause_image_reference(), {}};
   for (const auto& h : options.handlers) input.handlers.push_back(h.handler);
-  auto started = ContainerdDaemon::start({o.state_dir, render_node_config(layout, input)});
+  ContainerdOptions daemon_options{o.state_dir, render_node_config(layout, input)};
+  daemon_options.cgroup_procs = containerd_cgroup_procs(layout);
+  auto started = ContainerdDaemon::start(daemon_options);
   auto images = building.get();
   if (!started) return undo(started.error());
   daemon.emplace(std::move(*started));
   HostChange process{kChangeContainerd, layout.containerd.address, "", layout.containerd.config,
-                     daemon->pid()};
+                     daemon->pid(), process_start_time(daemon->pid())};
   if (auto r = ledger.record(process); !r) return undo(r.error());
   if (!images) return undo(images.error());
   auto client = cri::CriClient::connect(layout.containerd.address, milliseconds(10000));
@@ -240,7 +288,8 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   if (auto r = write_file_atomic(layout.node_file, encode_node_description(node)); !r) {
     return undo(r.error());
   }
-  return EmbeddedNode(layout, std::move(node), std::move(*client), std::move(daemon));
+  return EmbeddedNode(layout, std::move(node), std::move(*client), std::move(daemon),
+                      std::move(*lock));
 }
 
 Result<void> EmbeddedNode::record_pod(const std::string& pod_id) const {

@@ -19,6 +19,7 @@
 #include "core/progress.h"
 #include "cri/cri_client.h"
 #include "embedded/containerd_daemon.h"
+#include "embedded/node_lock.h"
 #include "embedded/node_options.h"
 #include "node/runtime_handler.h"
 
@@ -62,12 +63,14 @@ class EmbeddedNode {
  public:
   /// Starts a node: ledger entries first, then the CNI conflist, images, config, containerd,
   /// image import, and the proof (CRI Status) that containerd loaded every handler. On failure
-  /// everything is torn down again. Error (environment) when a node already runs there:
-  /// "node up <dir>: a node is already running (containerd pid N); use 'mkata node down'".
+  /// everything is torn down again. The node's lock (node_lock.h) is held from before anything
+  /// is changed until this object goes away. Error (environment) when a node already runs
+  /// there: "node up <dir>: a node is already running"; when another run holds the lock:
+  /// "node up <dir>: node <dir> is in use by another mkata run (pid N)".
   static Result<EmbeddedNode> up(const NodeUpOptions& options, Progress& progress);
 
-  /// Attaches to a node running at options.state_dir (started by another process).
-  /// Error: "no node is running in <dir>".
+  /// Attaches to a node running at options.state_dir (started by another process) and holds
+  /// its lock. Error: "no node is running in <dir>", or the lock's "in use" error.
   static Result<EmbeddedNode> attach(const NodeOptions& options);
 
   /// True when a node's containerd runs in that state dir.
@@ -90,15 +93,17 @@ class EmbeddedNode {
 
  private:
   EmbeddedNode(NodeLayout layout, NodeDescription description, cri::CriClient client,
-               std::optional<ContainerdDaemon> daemon)
+               std::optional<ContainerdDaemon> daemon, NodeLock lock)
       : layout_(std::move(layout)),
         description_(std::move(description)),
         cri_(std::move(client)),
-        daemon_(std::move(daemon)) {}
+        daemon_(std::move(daemon)),
+        lock_(std::move(lock)) {}
   NodeLayout layout_;
   NodeDescription description_;
   std::optional<cri::CriClient> cri_;
   std::optional<ContainerdDaemon> daemon_;
+  std::optional<NodeLock> lock_;  ///< declared last: released after the daemon is stopped
 };
 
 }  // namespace mkata::embedded

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <filesystem>
@@ -19,6 +20,7 @@
 #include "core/process.h"
 #include "core/strings.h"
 #include "embedded/nat_cleanup.h"
+#include "embedded/node_cgroup.h"
 
 namespace mkata::embedded {
 namespace {
@@ -65,19 +67,6 @@ bool under(const std::string& path, const std::string& dir) {
   return path == dir || starts_with(path, dir + "/");
 }
 
-std::vector<std::string> hierarchies() {
-  std::vector<std::string> roots;
-  std::error_code ec;
-  if (path_exists("/sys/fs/cgroup/cgroup.controllers")) roots.push_back("/sys/fs/cgroup");
-  for (const auto& e : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-    if (e.is_directory(ec) && !e.is_symlink(ec) &&
-        path_exists(e.path().string() + "/cgroup.procs")) {
-      roots.push_back(e.path().string());
-    }
-  }
-  return roots;
-}
-
 }  // namespace
 
 std::vector<pid_t> pids_mentioning(const std::string& needle) {
@@ -117,6 +106,24 @@ std::vector<pid_t> pids_in_cgroup(const std::string& parent) {
   std::sort(found.begin(), found.end());
   found.erase(std::unique(found.begin(), found.end()), found.end());
   return found;
+}
+
+std::vector<std::string> process_argv(pid_t pid) {
+  auto cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
+  if (!cmdline || cmdline->empty()) return {};
+  if (cmdline->back() == '\0') cmdline->pop_back();
+  return split(*cmdline, '\0');
+}
+
+unsigned long long process_start_time(pid_t pid) {
+  auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return 0;
+  auto close_paren = stat->rfind(')');  // the command name may itself contain ") "
+  if (close_paren == std::string::npos) return 0;
+  auto fields = split(stat->substr(close_paren + 2), ' ');
+  // fields[0] is field 3 (state); the start time is field 22.
+  if (fields.size() < 20) return 0;
+  return std::strtoull(fields[19].c_str(), nullptr, 10);
 }
 
 bool process_gone(pid_t pid) {
@@ -174,40 +181,31 @@ Result<void> unmount_under(const std::string& dir) {
 std::vector<std::string> cgroup_dirs(const std::string& parent) {
   std::vector<std::string> found;
   if (parent.empty() || parent == "/") return found;
-  for (const auto& root : hierarchies()) {
+  for (const auto& root : cgroup_hierarchies()) {
     std::string dir = root + parent;
     if (path_exists(dir)) found.push_back(dir);
   }
   return found;
 }
 
-Result<void> remove_cgroups(const std::string& parent) {
-  for (const auto& dir : cgroup_dirs(parent)) {
-    std::vector<std::string> dirs{dir};
-    std::error_code ec;
-    for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
-      if (e.is_directory(ec)) dirs.push_back(e.path().string());
-    }
-    std::sort(dirs.begin(), dirs.end(),
-              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-    for (const auto& d : dirs) {
-      // A cgroup whose last task just exited can be EBUSY for a moment.
-      for (int attempt = 0; attempt < 50; ++attempt) {
-        if (rmdir(d.c_str()) == 0 || errno == ENOENT) break;
-        if (errno != EBUSY || attempt == 49)
-          return fail(Error::from_errno("remove cgroup " + d, errno));
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-    }
-  }
-  return {};
+namespace {
+// "<network>-<64 hex container id>-<ifname>": a bare prefix match would let network "mk" take
+// the entries of network "mk-node0".
+bool cache_entry_of(const std::string& file, const std::string& network) {
+  if (!starts_with(file, network + "-")) return false;
+  std::string rest = file.substr(network.size() + 1);
+  if (rest.size() < 66 || rest[64] != '-') return false;
+  return std::all_of(rest.begin(), rest.begin() + 64,
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) ||
+                                         (c >= 'a' && c <= 'f'); });
 }
+}  // namespace
 
 std::vector<std::string> cni_cache_entries(const std::string& network, const std::string& dir) {
   std::vector<std::string> found;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (starts_with(e.path().filename().string(), network + "-")) found.push_back(e.path());
+    if (cache_entry_of(e.path().filename().string(), network)) found.push_back(e.path());
   }
   return found;
 }

@@ -14,12 +14,20 @@
 
 namespace mkata::embedded {
 
-/// Processes (other than this one) whose command line contains `needle` (e.g. the state dir:
-/// containerd, its shims, runsc sandboxes and the adapters all carry it in their argv).
+/// Processes (other than this one) whose command line contains `needle`. For tests and
+/// diagnostics only: teardown never chooses what to kill by a command line (node_cgroup.h).
 std::vector<pid_t> pids_mentioning(const std::string& needle);
 
-/// Processes inside the cgroup `parent` (e.g. "/mkata") or below it, in any hierarchy.
+/// Processes inside the cgroup `parent` (e.g. "/mkata/mk-node0") or below it, in any hierarchy
+/// (for leftovers reports; teardown kills only in the cgroups its ledger recorded).
 std::vector<pid_t> pids_in_cgroup(const std::string& parent);
+
+/// A process's argv (empty when it is gone or a kernel thread).
+std::vector<std::string> process_argv(pid_t pid);
+
+/// A process's start time (/proc/<pid>/stat field 22, clock ticks after boot); 0 when gone.
+/// Together with the pid it names one process for good: a reused pid has a later start time.
+unsigned long long process_start_time(pid_t pid);
 
 /// True when pid no longer exists or is a zombie.
 bool process_gone(pid_t pid);
@@ -35,13 +43,11 @@ std::vector<std::string> mounts_under(const std::string& dir);
 /// Detaches (MNT_DETACH) every mount at or under `dir`. Error names the first that failed.
 Result<void> unmount_under(const std::string& dir);
 
-/// Cgroup directories named `parent` (e.g. "/mkata") that exist, in any hierarchy.
+/// Cgroup directories named `parent` (e.g. "/mkata/mk-node0") that exist, in any hierarchy.
 std::vector<std::string> cgroup_dirs(const std::string& parent);
 
-/// Removes `parent` and every cgroup below it, deepest first, in every hierarchy.
-Result<void> remove_cgroups(const std::string& parent);
-
-/// Files of /var/lib/cni/results (or `dir`) that belong to `network` ("<network>-<id>-<if>").
+/// Files of /var/lib/cni/results (or `dir`) that belong to `network`: exactly
+/// "<network>-<64 hex container id>-<ifname>" (so network "mk" never takes "mk-node0"'s).
 std::vector<std::string> cni_cache_entries(const std::string& network,
                                            const std::string& dir = "/var/lib/cni/results");
 

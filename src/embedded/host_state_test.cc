@@ -36,29 +36,37 @@ TEST(HostState, ListsMountsUnderADirectory) {
   EXPECT_TRUE(mounts_under("/nonexistent-mkata-dir").empty());
 }
 
+// CRI's sandbox ids are 64 hex digits; the cache file is "<network>-<id>-<ifname>".
+std::string id(char c) { return std::string(64, c); }
+
 TEST(HostState, CniCacheEntriesOfOneNetworkOnly) {
   test::TempDir dir("mkata-cni-cache");
-  for (const char* name :
-       {"mk-node0-aaa-eth0", "mk-node0-bbb-eth0", "mk-node01-ccc-eth0", "other-ddd-eth0"}) {
-    ASSERT_TRUE(write_file_atomic(dir / name, "{}"));
-  }
+  std::vector<std::string> names = {
+      "mk-node0-" + id('a') + "-eth0", "mk-node0-" + id('b') + "-eth0",
+      "mk-node01-" + id('c') + "-eth0", "other-" + id('d') + "-eth0", "mk-" + id('e') + "-eth0"};
+  for (const auto& name : names) ASSERT_TRUE(write_file_atomic(dir / name, "{}"));
   EXPECT_EQ(cni_cache_entries("mk-node0", dir.path()).size(), 2u);
   ASSERT_TRUE(remove_cni_cache("mk-node0", dir.path()));
   EXPECT_TRUE(cni_cache_entries("mk-node0", dir.path()).empty());
-  EXPECT_TRUE(path_exists(dir / "mk-node01-ccc-eth0"));
-  EXPECT_TRUE(path_exists(dir / "other-ddd-eth0"));
+  EXPECT_TRUE(path_exists(dir / names[2]));
+  EXPECT_TRUE(path_exists(dir / names[3]));
+  // Issue 9, same class: network "mk" used to take every "mk-*" entry (here mk-node01's too).
+  EXPECT_EQ(cni_cache_entries("mk", dir.path()), std::vector<std::string>{dir / names[4]});
 }
 
 TEST(HostState, NodeCniCacheIncludesCriLoopbackEntriesOfItsPodsOnly) {
   test::TempDir dir("mkata-cni-cache");
-  for (const char* name : {"mk-node0-aaa-eth0", "cni-loopback-aaa-lo", "cni-loopback-zzz-lo"}) {
+  for (const auto& name : {"mk-node0-" + id('a') + "-eth0", "cni-loopback-" + id('a') + "-lo",
+                           "cni-loopback-" + id('f') + "-lo"}) {
     ASSERT_TRUE(write_file_atomic(dir / name, "{}"));
   }
-  EXPECT_EQ(node_cni_cache_entries("mk-node0", {"aaa"}, dir.path()),
-            (std::vector<std::string>{dir / "mk-node0-aaa-eth0", dir / "cni-loopback-aaa-lo"}));
-  ASSERT_TRUE(remove_node_cni_cache("mk-node0", {"aaa"}, dir.path()));
-  EXPECT_FALSE(path_exists(dir / "cni-loopback-aaa-lo"));
-  EXPECT_TRUE(path_exists(dir / "cni-loopback-zzz-lo")) << "another pod's entry must stay";
+  EXPECT_EQ(node_cni_cache_entries("mk-node0", {id('a')}, dir.path()),
+            (std::vector<std::string>{dir / ("mk-node0-" + id('a') + "-eth0"),
+                                      dir / ("cni-loopback-" + id('a') + "-lo")}));
+  ASSERT_TRUE(remove_node_cni_cache("mk-node0", {id('a')}, dir.path()));
+  EXPECT_FALSE(path_exists(dir / ("cni-loopback-" + id('a') + "-lo")));
+  EXPECT_TRUE(path_exists(dir / ("cni-loopback-" + id('f') + "-lo")))
+      << "another pod's entry must stay";
 }
 
 TEST(HostState, ReadsASysctl) {

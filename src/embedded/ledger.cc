@@ -18,6 +18,7 @@ std::string encode_change(const HostChange& change) {
   if (!change.before.empty()) j["before"] = change.before;
   if (!change.detail.empty()) j["detail"] = change.detail;
   if (change.pid > 0) j["pid"] = change.pid;
+  if (change.start > 0) j["start"] = change.start;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -34,6 +35,7 @@ std::vector<HostChange> parse_ledger(const std::string& text) {
       c.before = j.value("before", "");
       c.detail = j.value("detail", "");
       c.pid = j.value("pid", 0);
+      c.start = j.value("start", 0ULL);
       changes.push_back(std::move(c));
     } catch (const nlohmann::json::exception&) {
       // A torn write from a crash: the change it described had not been made yet.

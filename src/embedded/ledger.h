@@ -25,6 +25,7 @@ struct HostChange {
   std::string before;  ///< the value before the change, when there was one to restore
   std::string detail;  ///< a path or address that undoing needs
   pid_t pid = 0;       ///< for processes
+  unsigned long long start = 0;  ///< a process's start time in clock ticks after boot
   bool operator==(const HostChange&) const = default;
 };
 
@@ -34,9 +35,12 @@ inline constexpr const char* kChangeSysctl = "sysctl";
 inline constexpr const char* kChangeBridge = "bridge";
 /// name = CNI network name (CNI cache entries, iptables comments carry it).
 inline constexpr const char* kChangeCniNetwork = "cni_network";
-/// name = cgroup parent ("/mkata"), removed in every hierarchy at down.
-inline constexpr const char* kChangeCgroupParent = "cgroup_parent";
-/// pid = containerd, name = its gRPC address, detail = its config file.
+/// name = a cgroup this node created ("/mkata/<network>", or the shared "/mkata" when it was
+/// missing), detail = its hierarchy ("/sys/fs/cgroup/pids"); recorded right after the mkdir
+/// (node_cgroup.h). Only these are ever killed in or removed at down.
+inline constexpr const char* kChangeCgroup = "cgroup";
+/// pid = containerd, start = its start time (/proc/<pid>/stat field 22, against pid reuse),
+/// name = its gRPC address, detail = its config file.
 inline constexpr const char* kChangeContainerd = "containerd";
 /// name = handler, detail = the runtime's --root, before = the runtime binary.
 inline constexpr const char* kChangeRuntimeRoot = "runtime_root";

@@ -28,13 +28,30 @@ bool valid_subnet(const std::string& subnet) {
   return (ip & 0xFFC00000u) == 0x64400000u;  // 100.64.0.0/10
 }
 
-bool valid_chars(const std::string& text, const char* extra) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    bool ok =
-        std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-    for (const char* e = extra; *e && !ok; ++e) ok = c == *e;
+// A name: a letter or digit, then letters, digits, '_' or '-'. No dots at all, so '.' and '..'
+// can never reach a path, and no leading '-', so a name is never read as a flag by ip(8).
+bool valid_name(const std::string& text, size_t max_size, bool upper_ok) {
+  if (text.empty() || text.size() > max_size) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    bool ok = std::islower(c) || std::isdigit(c) || (upper_ok && std::isupper(c)) ||
+              (i > 0 && (c == '_' || c == '-'));
     if (!ok) return false;
+  }
+  return true;
+}
+
+// A canonical absolute path: no empty, '.' or '..' component, no trailing '/', not '/' itself;
+// components of [A-Za-z0-9._+-] only (the path is written unescaped into containerd's TOML and
+// CNI's JSON, so quotes, backslashes, spaces and control characters are refused outright).
+bool canonical_state_dir(const std::string& path) {
+  if (path.size() < 2 || path[0] != '/' || path.back() == '/') return false;
+  for (const auto& part : split(path.substr(1), '/')) {
+    if (part.empty() || part == "." || part == "..") return false;
+    for (char ch : part) {
+      auto c = static_cast<unsigned char>(ch);
+      if (!std::isalnum(c) && c != '.' && c != '_' && c != '+' && c != '-') return false;
+    }
   }
   return true;
 }
@@ -42,23 +59,30 @@ bool valid_chars(const std::string& text, const char* extra) {
 }  // namespace
 
 Result<void> NodeOptions::validate() const {
-  if (state_dir.empty() || state_dir[0] != '/' || state_dir == "/") {
-    return fail(Error::usage("invalid state directory '" + state_dir +
-                             "' (accepted: an absolute path other than /)"));
+  if (!canonical_state_dir(state_dir)) {
+    return fail(Error::usage(
+        "invalid state directory '" + state_dir +
+        "' (accepted: a canonical absolute path other than /, without '//', '.' or '..' "
+        "components or a trailing '/', of A-Z a-z 0-9 . _ + -)"));
+  }
+  if (state_dir.size() > kMaxStateDirSize) {
+    return fail(Error::usage("invalid state directory '" + state_dir + "' (accepted: at most " +
+                             std::to_string(kMaxStateDirSize) + " characters, so that " +
+                             state_dir + "/containerd.sock.ttrpc fits a unix socket path)"));
   }
   if (!valid_subnet(subnet)) {
     return fail(Error::usage("invalid subnet '" + subnet +
                              "' (accepted: an IPv4 /16 to /29 inside 100.64.0.0/10)"));
   }
-  std::string lower_bridge;
-  for (char c : bridge) lower_bridge += static_cast<char>(std::tolower(c));
-  if (bridge.size() > 15 || !valid_chars(lower_bridge, "_.-")) {
+  if (!valid_name(bridge, kMaxBridgeSize, true)) {
     return fail(Error::usage("invalid bridge name '" + bridge +
-                             "' (accepted: 1-15 characters of A-Z a-z 0-9 _ . -)"));
+                             "' (accepted: 1-15 characters of A-Z a-z 0-9 _ -, starting with a "
+                             "letter or digit)"));
   }
-  if (network_name.size() > 40 || !valid_chars(network_name, "_.-")) {
+  if (!valid_name(network_name, kMaxNetworkNameSize, false)) {
     return fail(Error::usage("invalid network name '" + network_name +
-                             "' (accepted: 1-40 characters of a-z 0-9 _ . -)"));
+                             "' (accepted: 1-40 characters of a-z 0-9 _ -, starting with a "
+                             "letter or digit)"));
   }
   return {};
 }
@@ -75,7 +99,7 @@ NodeLayout NodeLayout::of(const NodeOptions& options) {
   l.runtimes_dir = s + "/runtimes";
   l.images_dir = s + "/images";
   l.lock_file = s + "/node.lock";
-  l.cgroup_parent = "/" + options.network_name;
+  l.cgroup_parent = std::string(kCgroupPrefix) + "/" + options.network_name;
   l.cri_state = l.containerd.state + "/io.containerd.grpc.v1.cri";
   return l;
 }

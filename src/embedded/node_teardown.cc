@@ -49,8 +49,8 @@ Result<int> remove_pods_through_cri(const NodeLayout& layout) {
   return static_cast<int>(pods->size());
 }
 
-void stop_containerd_pid(pid_t pid, const NodeLayout& layout) {
-  if (!is_node_containerd(pid, layout)) return;
+void stop_containerd_pid(pid_t pid, unsigned long long start, const NodeLayout& layout) {
+  if (!is_node_containerd(pid, start, layout)) return;
   if (!kill_and_wait({pid}, SIGTERM, milliseconds(10000)).empty()) {
     kill_and_wait({pid}, SIGKILL, milliseconds(3000));
   }
@@ -63,11 +63,10 @@ std::vector<std::string> force_cleanup(const NodeLayout& layout, const TeardownP
   std::vector<std::string> found;
   const auto& s = layout.options.state_dir;
   for (int round = 0; round < 3; ++round) {
-    // containerd.sock: containerd and its shims; runtimes/: runsc sandboxes, the adapters.
-    auto pids = pids_mentioning(layout.containerd.address);
-    for (pid_t p : pids_mentioning(layout.runtimes_dir + "/")) pids.push_back(p);
-    for (pid_t p : pids_in_cgroup(layout.cgroup_parent)) pids.push_back(p);
-    std::erase_if(pids, process_gone);
+    // containerd ran in the node's cgroup, so its shims, runsc sandboxes and the adapters are
+    // there too, and the pods are below it: nothing else is ever killed.
+    auto pids = pids_in_node_cgroups(plan.cgroups);
+    std::erase_if(pids, [](pid_t p) { return p == getpid() || process_gone(p); });
     if (pids.empty()) break;
     found.push_back(std::to_string(pids.size()) + " processes killed");
     kill_and_wait(pids, SIGKILL, milliseconds(3000));
@@ -102,7 +101,7 @@ std::vector<std::string> force_cleanup(const NodeLayout& layout, const TeardownP
       fs::remove(socket, ec);
     }
   }
-  failures.add(remove_cgroups(layout.cgroup_parent));
+  failures.add(remove_node_cgroups(plan.cgroups));
   for (const auto& [key, before] : plan.sysctls) {
     auto now = read_sysctl(key);
     if (now && *now != before) {
@@ -127,6 +126,7 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes) {
       plan.delete_bridge = c.before == "absent";
     } else if (c.kind == kChangeContainerd) {
       plan.containerd_pid = c.pid;  // the latest start wins
+      plan.containerd_start = c.start;
     } else if (c.kind == kChangePod && seen_pods.insert(c.name).second) {
       plan.pod_ids.push_back(c.name);
     } else if (c.kind == kChangeRuntimeRoot && seen_roots.insert(c.detail).second) {
@@ -135,16 +135,41 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes) {
       plan.directories.push_back(c.name);  // recorded deepest first
     }
   }
+  plan.cgroups = recorded_cgroups(changes);
   return plan;
 }
 
-bool is_node_containerd(pid_t pid, const NodeLayout& layout) {
+namespace {
+bool argv_has_pair(const std::vector<std::string>& argv, const std::string& flag,
+                   const std::string& value) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == flag && argv[i + 1] == value) return true;
+  }
+  return false;
+}
+}  // namespace
+
+bool is_node_containerd(pid_t pid, unsigned long long start_time, const NodeLayout& layout) {
   if (pid <= 0 || process_gone(pid)) return false;
-  auto cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
-  if (!cmdline) return false;
-  std::replace(cmdline->begin(), cmdline->end(), '\0', ' ');
-  return cmdline->find("containerd") != std::string::npos &&
-         cmdline->find(layout.containerd.address) != std::string::npos;
+  if (start_time != 0 && process_start_time(pid) != start_time) return false;
+  auto argv = process_argv(pid);
+  return !argv.empty() && fs::path(argv[0]).filename() == "containerd" &&
+         argv_has_pair(argv, "--address", layout.containerd.address);
+}
+
+std::vector<pid_t> pids_serving_address(const std::string& address) {
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    char* end = nullptr;
+    long pid = std::strtol(e.path().filename().c_str(), &end, 10);
+    if (pid <= 0 || *end != '\0' || pid == getpid() || process_gone(pid)) continue;
+    auto argv = process_argv(static_cast<pid_t>(pid));
+    if (argv_has_pair(argv, "--address", address) || argv_has_pair(argv, "-address", address)) {
+      found.push_back(static_cast<pid_t>(pid));
+    }
+  }
+  return found;
 }
 
 std::vector<std::string> pod_ids_on_disk(const NodeLayout& layout) {
@@ -160,11 +185,8 @@ std::vector<std::string> pod_ids_on_disk(const NodeLayout& layout) {
 std::vector<std::string> host_leftovers(const NodeLayout& layout,
                                         const std::vector<std::string>& pod_ids) {
   std::vector<std::string> left;
-  for (pid_t p : pids_mentioning(layout.containerd.address)) {
+  for (pid_t p : pids_serving_address(layout.containerd.address)) {
     left.push_back("process " + std::to_string(p) + " of " + layout.containerd.address);
-  }
-  for (pid_t p : pids_mentioning(layout.runtimes_dir + "/")) {
-    left.push_back("process " + std::to_string(p) + " of " + layout.runtimes_dir);
   }
   for (pid_t p : pids_in_cgroup(layout.cgroup_parent)) {
     left.push_back("process " + std::to_string(p) + " in cgroup " + layout.cgroup_parent);
@@ -187,7 +209,8 @@ std::vector<std::string> host_leftovers(const NodeLayout& layout,
   return left;
 }
 
-Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon* daemon) {
+Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon* daemon,
+                                      TeardownScope scope) {
   TeardownSummary summary;
   Ledger ledger(given.ledger);
   // The ledger marks a directory as a node's: without it nothing is touched (a mistyped
@@ -201,13 +224,19 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
     if (c.kind == kChangeCniNetwork) options.network_name = c.name;
     if (c.kind == kChangeBridge) options.bridge = c.name;
   }
+  // A damaged ledger must not steer teardown to a name the CLI would refuse ('.', '-x', ...).
+  if (auto valid = options.validate(); !valid) {
+    return fail(valid.error().wrap("node down " + given.options.state_dir + ": the ledger " +
+                                   given.ledger + " names"));
+  }
   NodeLayout layout = NodeLayout::of(options);
   TeardownPlan plan = plan_teardown(*changes);
   std::vector<std::string> pod_ids = plan.pod_ids;
   for (auto& id : pod_ids_on_disk(layout)) {
     if (std::find(pod_ids.begin(), pod_ids.end(), id) == pod_ids.end()) pod_ids.push_back(id);
   }
-  bool alive = daemon ? daemon->running() : is_node_containerd(plan.containerd_pid, layout);
+  bool alive = daemon ? daemon->running()
+                      : is_node_containerd(plan.containerd_pid, plan.containerd_start, layout);
   summary.was_running = true;
   Failures failures;
 
@@ -215,7 +244,12 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
   if (!alive && !pod_ids.empty() && path_exists(layout.containerd.config)) {
     // containerd died with pods: start it again so that CRI runs CNI DEL and stops the shims.
     if (auto config = read_file(layout.containerd.config)) {
-      auto started = ContainerdDaemon::start({layout.options.state_dir, *config});
+      ContainerdOptions revive{layout.options.state_dir, *config};
+      // Into the node's own cgroup, so that whatever it starts is found and killed below.
+      if (auto procs = containerd_cgroup_procs(layout); path_exists(procs)) {
+        revive.cgroup_procs = procs;
+      }
+      auto started = ContainerdDaemon::start(revive);
       if (started) {
         revived.emplace(std::move(*started));
         alive = true;
@@ -232,14 +266,26 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
   }
   if (revived) revived->stop();
   if (daemon) daemon->stop();
-  stop_containerd_pid(plan.containerd_pid, layout);
+  stop_containerd_pid(plan.containerd_pid, plan.containerd_start, layout);
 
   for (auto& f : force_cleanup(layout, plan, pod_ids, failures)) summary.forced.push_back(f);
   if (mounts_under(layout.options.state_dir).empty()) {
     std::error_code ec;
-    fs::remove_all(layout.options.state_dir, ec);
+    if (scope == TeardownScope::kEverything) {
+      fs::remove_all(layout.options.state_dir, ec);
+    } else {
+      std::vector<fs::path> entries;
+      for (const auto& e : fs::directory_iterator(layout.options.state_dir, ec)) {
+        if (e.path() != layout.lock_file) entries.push_back(e.path());
+      }
+      for (const auto& e : entries) {
+        if (!ec) fs::remove_all(e, ec);
+      }
+    }
     if (ec) failures.messages.push_back("remove " + layout.options.state_dir + ": " + ec.message());
-    for (const auto& dir : plan.directories) rmdir(dir.c_str());  // only when empty
+    if (scope == TeardownScope::kEverything) {
+      for (const auto& dir : plan.directories) rmdir(dir.c_str());  // only when empty
+    }
   } else {
     failures.messages.push_back("state dir " + layout.options.state_dir +
                                 " kept: something is still mounted below it");

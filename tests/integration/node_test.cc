@@ -3,11 +3,14 @@
 // the mkata that was using it was killed with SIGKILL in the middle of a validation.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "embedded/host_state.h"
 #include "embedded/nat_cleanup.h"
+#include "embedded/node_cgroup.h"
 #include "integration/node_test_env.h"
 #include "support/test_env.h"
 
@@ -130,6 +133,130 @@ TEST_F(NodeTest, KilledValidateAndContainerdThenNodeDownLeavesNothingBehind) {
   auto down = test::run_mkata({"node", "down"}, options_);
   ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
   test::expect_nothing_left(options_, pods, forward_before_);
+}
+
+// What is not the node's, on the host for real: a process in a cgroup named like the network
+// (the old cgroup parent "/<network>", which teardown used to SIGKILL and empty), an empty cgroup
+// below it, and a process whose command line names the node's socket (teardown used to kill
+// anything mentioning it). Everything here is started and created by the test and removed by PID
+// and path at the end.
+class Decoys {
+ public:
+  explicit Decoys(const embedded::NodeOptions& o) {
+    auto hierarchy = embedded::tracking_hierarchy(embedded::cgroup_hierarchies());
+    if (!hierarchy) return;
+    cgroup_ = *hierarchy + "/" + o.network_name;
+    empty_ = cgroup_ + "/pre-existing-empty";
+    if (mkdir(cgroup_.c_str(), 0755) != 0 || mkdir(empty_.c_str(), 0755) != 0) return;
+    SpawnOptions join;
+    join.cgroup_procs = cgroup_ + "/cgroup.procs";
+    auto in_cgroup = spawn({"sleep", "600"}, join);
+    auto naming_socket = spawn({"tail", "-F", embedded::NodeLayout::of(o).containerd.address});
+    if (!in_cgroup || !naming_socket) return;
+    in_cgroup_ = std::move(*in_cgroup);
+    naming_socket_ = std::move(*naming_socket);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    ready_ = true;
+  }
+  ~Decoys() {
+    if (in_cgroup_.valid()) in_cgroup_.stop(std::chrono::milliseconds(500));
+    if (naming_socket_.valid()) naming_socket_.stop(std::chrono::milliseconds(500));
+    if (!empty_.empty()) rmdir(empty_.c_str());
+    for (int i = 0; i < 50 && !cgroup_.empty() && rmdir(cgroup_.c_str()) != 0 && errno == EBUSY;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  bool ready() const { return ready_; }
+  /// Every decoy is still there; `when` names the step for the failure message.
+  void expect_intact(const std::string& when) {
+    EXPECT_TRUE(in_cgroup_.running()) << when << ": the process in " << cgroup_ << " was killed";
+    EXPECT_TRUE(naming_socket_.running()) << when << ": the process naming the socket was killed";
+    EXPECT_TRUE(path_exists(empty_))
+        << when << ": the pre-existing cgroup " << empty_ << " was removed";
+    auto procs = read_file(cgroup_ + "/cgroup.procs").value_or("");
+    EXPECT_NE(procs.find(std::to_string(in_cgroup_.pid())), std::string::npos) << when;
+  }
+
+ private:
+  std::string cgroup_, empty_;
+  ChildProcess in_cgroup_, naming_socket_;
+  bool ready_ = false;
+};
+
+TEST_F(NodeTest, TeardownNeverReachesBeyondTheNode) {
+  Decoys decoys(options_);
+  ASSERT_TRUE(decoys.ready()) << "could not set up the decoy cgroup and processes";
+  auto up = test::run_mkata({"node", "up"}, options_);
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  auto changes = embedded::Ledger(embedded::NodeLayout::of(options_).ledger).read();
+  ASSERT_TRUE(changes);
+  auto plan = embedded::plan_teardown(*changes);
+  ASSERT_FALSE(plan.cgroups.empty());
+  // containerd runs in the node's own cgroup (its shims and pods will be below it too).
+  auto procs = read_file(embedded::containerd_cgroup_procs(embedded::NodeLayout::of(options_)));
+  ASSERT_TRUE(procs);
+  EXPECT_NE(procs->find(std::to_string(plan.containerd_pid)), std::string::npos) << *procs;
+  auto down = test::run_mkata({"node", "down"}, options_);
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  test::expect_nothing_left(options_, {}, forward_before_);
+  decoys.expect_intact("node down");
+
+  auto validate = test::run_mkata({"validate", "--runtime", "runc"}, options_);
+  EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+  test::expect_nothing_left(options_, {}, forward_before_);
+  decoys.expect_intact("validate");
+}
+
+// Never adopt: a node cgroup that already exists (another node's, or someone's) is refused
+// before containerd starts, and it is left as it was.
+TEST_F(NodeTest, AnExistingNodeCgroupIsRefusedAndKept) {
+  auto hierarchy = embedded::tracking_hierarchy(embedded::cgroup_hierarchies());
+  if (!hierarchy) GTEST_SKIP() << "no cgroup hierarchy mounted";
+  std::string prefix = *hierarchy + embedded::kCgroupPrefix;
+  bool made_prefix = mkdir(prefix.c_str(), 0755) == 0;
+  std::string theirs = prefix + "/" + options_.network_name;
+  ASSERT_EQ(mkdir(theirs.c_str(), 0755), 0) << theirs;
+  auto up = test::run_mkata({"node", "up"}, options_);
+  EXPECT_EQ(up.exit_code, 2) << up.out << up.err;
+  EXPECT_NE(up.err.find("mkata: error: node up " + options_.state_dir + ": cgroup " + theirs +
+                        " already exists and this node did not create it\n"),
+            std::string::npos)
+      << up.err;
+  EXPECT_TRUE(path_exists(theirs));
+  EXPECT_FALSE(path_exists(options_.state_dir)) << "a failed up leaves no state dir";
+  rmdir(theirs.c_str());
+  if (made_prefix) rmdir(prefix.c_str());
+  test::expect_nothing_left(options_, {}, forward_before_);
+}
+
+// One run per node: while a validate uses the node, `node down`, `node up` and a second
+// validate are refused with the directory and the holder's pid (exit 2), and the first run
+// still passes.
+TEST_F(NodeTest, ASecondRunOnTheSameNodeIsRefused) {
+  std::vector<std::string> argv = {test::mkata_binary(), "validate", "--runtime", "runc"};
+  for (auto& f : test::node_flags(options_)) argv.push_back(f);
+  SpawnOptions spawn_options;
+  spawn_options.stdout_path = options_.state_dir + ".validate.log";
+  auto first = spawn(argv, spawn_options);
+  ASSERT_TRUE(first) << first.error().message();
+  ASSERT_TRUE(test::wait_for_pods(options_, 1, seconds(60))) << "no pods were started";
+  std::string in_use = "node " + options_.state_dir + " is in use by another mkata run (pid " +
+                       std::to_string(first->pid()) + ")\n";
+  auto down = test::run_mkata({"node", "down"}, options_);
+  EXPECT_EQ(down.exit_code, 2);
+  EXPECT_EQ(down.err.substr(0, down.err.find('\n') + 1), "mkata: error: node down: " + in_use);
+  auto second = test::run_mkata({"validate", "--runtime", "runc"}, options_);
+  EXPECT_EQ(second.exit_code, 2) << second.out;
+  EXPECT_NE(second.err.find(in_use), std::string::npos) << second.err;
+  auto up = test::run_mkata({"node", "up"}, options_);
+  EXPECT_TRUE(up.exit_code == 0 || up.exit_code == 2) << up.err;
+  auto status = first->wait_for(seconds(120));
+  ASSERT_TRUE(status);
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+      << read_file(options_.state_dir + ".validate.log").value_or("");
+  std::filesystem::remove(options_.state_dir + ".validate.log");
+  test::expect_nothing_left(options_, {}, forward_before_);
 }
 
 // The crash path for iptables: chains and rules CNI would leave for our network (e.g. a portmap
