@@ -5,10 +5,12 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/error.h"
 #include "embedded/embedded_node.h"
+#include "validate/readiness.h"
 #include "validate/workload_spec.h"
 
 namespace mkata::validate {
@@ -23,7 +25,17 @@ struct PodRun {
   long long ready_ms = 0;  ///< from the RunPodSandbox call to the first HTTP 200 on /healthz
 };
 
-/// Deploys `run.workload` and waits until it is ready. Errors:
+/// Creates and starts `run.workload` as a pod (RunPodSandbox, CreateContainer, StartContainer)
+/// and finds its IP; does not wait for readiness. t0 is when the deployment began (ready_ms
+/// counts from it). The pod is recorded in the node's ledger right after RunPodSandbox.
+/// Errors: "deploy helloworld: CRI RunPodSandbox (handler gvisor): ...".
+Result<void> start_pod(const embedded::EmbeddedNode& node, const PodPlacement& placement,
+                       PodRun& run);
+
+/// The exit code of the pod's container once it has exited (nullopt while running or unknown).
+std::optional<int> pod_exit_code(const embedded::EmbeddedNode& node, const PodRun& run);
+
+/// start_pod(), then wait_until_ready() (readiness.h) on the pod IP. Errors:
 ///  - a CRI call failed: "deploy helloworld: CRI RunPodSandbox (handler gvisor): ...";
 ///  - never ready: "helloworld did not become ready within 5000 ms (last: GET
 ///    http://100.64.14.5:8080/healthz: Connection refused)"; when the container has exited,
@@ -35,8 +47,5 @@ Result<void> deploy_pod(const embedded::EmbeddedNode& node, const PodPlacement& 
 
 /// Stops and removes the pod (nothing to do when it was never created).
 Result<void> remove_pod(const embedded::EmbeddedNode& node, const PodRun& run);
-
-/// Milliseconds since `start`.
-long long ms_since(std::chrono::steady_clock::time_point start);
 
 }  // namespace mkata::validate

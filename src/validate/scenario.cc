@@ -3,22 +3,20 @@
 
 #include <sys/utsname.h>
 
-#include <ctime>
 #include <future>
-#include <random>
 
 #include "core/files.h"
 #include "core/interrupt.h"
 #include "core/strings.h"
 #include "core/timestamp.h"
-#include "embedded/embedded_node.h"
-#include "embedded/handler_choice.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 #include "validate/answers.h"
+#include "validate/embedded_target.h"
 #include "validate/http_get.h"
 #include "validate/isolation.h"
-#include "validate/pod_run.h"
+#include "validate/readiness.h"
+#include "validate/target.h"
 
 namespace mkata::validate {
 namespace {
@@ -28,59 +26,28 @@ using report::PhaseTiming;
 using report::RuntimeOutcome;
 using std::chrono::milliseconds;
 
-std::string random_uid() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string uid;
-  auto v = rng();
-  for (int i = 0; i < 16; ++i, v >>= 4) uid += kHex[v & 15];
-  return uid;
-}
-
 /// What to do with one runtime before anything runs.
 struct RuntimePlan {
   std::string runtime;
-  bool run = false;
+  RuntimeChoice choice;
   std::string status;  ///< when not run: "skipped" or "failed"
   std::string reason;
-  std::optional<embedded::NodeHandler> handler;
 };
 
-std::vector<RuntimePlan> plan_runtimes(const ValidateOptions& options, const host::HostFacts& facts,
-                                       const std::map<std::string, host::RuntimeVerdict>& verdicts,
-                                       const embedded::NodeLayout& layout) {
+std::vector<RuntimePlan> plan_runtimes(
+    const ValidateOptions& options, Target& target, const host::HostFacts& facts,
+    const std::map<std::string, host::RuntimeVerdict>& verdicts) {
   std::vector<RuntimePlan> plans;
   for (const char* name : host::kRuntimeNames) {
     std::string rt = name;
     bool requested =
         std::find(options.runtimes.begin(), options.runtimes.end(), rt) != options.runtimes.end();
     if (!options.runtimes.empty() && !requested) continue;
-    RuntimePlan p;
-    p.runtime = rt;
-    if (auto o = options.handler_overrides.find(rt); o != options.handler_overrides.end()) {
-      auto h = o->second;
-      if (h.runtime_type == "io.containerd.runc.v2" && !h.option("Root")) {
-        h.options.push_back({"Root", layout.runtime_root(h.name)});
-      }
-      p.run = true;
-      p.handler = embedded::NodeHandler{rt, h};
-      plans.push_back(p);
-      continue;
-    }
-    const auto& verdict = verdicts.at(rt);
-    std::string reason = join(verdict.reasons, "; ");
-    if (verdict.usable) {
-      auto h = embedded::handler_for_runtime(rt, facts, layout);
-      if (h) {
-        p.run = true;
-        p.handler = *h;
-      } else {
-        reason = h.error().message();
-      }
-    }
-    if (!p.run) {
+    RuntimePlan p{rt, target.choose(rt, facts, verdicts.at(rt)), "", ""};
+    if (!p.choice.usable) {
       p.status = requested ? "failed" : "skipped";
-      p.reason = (requested ? "requested but not usable here: " : "not usable here: ") + reason;
+      p.reason =
+          (requested ? "requested but not usable here: " : "not usable here: ") + p.choice.reason;
     }
     plans.push_back(p);
   }
@@ -104,8 +71,12 @@ std::string encode_view(const KernelView& v) {
          ",\"hypervisor_cpu_flag\":" + (v.hypervisor_cpu_flag ? "true" : "false") + "}";
 }
 
-Result<std::string> get_body(const PodRun& run, const std::string& path) {
-  std::string url = "http://" + run.ip + ":" + std::to_string(run.workload.port) + path;
+std::string url_of(const Deployment& d, int port, const std::string& path) {
+  return "http://" + d.address + ":" + std::to_string(port) + path;
+}
+
+Result<std::string> get_body(const Deployment& run, const std::string& path) {
+  std::string url = url_of(run, run.workload.port, path);
   auto r = http_get(url, milliseconds(10000));
   if (!r) return fail(Error(r.error().message(), ErrorKind::kCheckFailed));
   if (r->status != 200) {
@@ -116,7 +87,7 @@ Result<std::string> get_body(const PodRun& run, const std::string& path) {
 }
 
 // Step 3 and 4 of §Validation for a runtime whose two pods are ready.
-Result<void> verify(const std::string& runtime, const std::vector<PodRun>& runs,
+Result<void> verify(const std::string& runtime, const std::vector<Deployment>& runs,
                     const KernelView& host, RuntimeOutcome& out) {
   for (const auto& run : runs) {
     auto body = get_body(run, run.workload.check_path);
@@ -149,21 +120,26 @@ Result<void> verify(const std::string& runtime, const std::vector<PodRun>& runs,
   return {};
 }
 
-// Deploys every workload as its own pod, all at once, and waits until each is ready.
-std::vector<std::string> deploy_all(const embedded::EmbeddedNode& node, const std::string& rt,
-                                    const std::string& handler, const ValidateOptions& options,
-                                    std::vector<PodRun>& runs) {
+// Starts one workload and waits until it is ready (ready_ms counts from the start call).
+Result<void> deploy(Target& target, std::chrono::milliseconds ready_timeout, Deployment& d) {
+  auto t0 = Clock::now();
+  if (auto r = target.start(d); !r) return r;
+  int port = d.workload.ready_port ? d.workload.ready_port : d.workload.port;
+  long long ready_ms = 0;
+  auto ready = wait_until_ready(
+      d.workload.name, url_of(d, port, d.workload.ready_path), t0, ready_timeout,
+      [&] { return target.exit_code(d); }, ready_ms);
+  d.timings.push_back({d.workload.name + "_ready", ready_ms});
+  return ready;
+}
+
+// Deploys every workload at once and waits until each is ready.
+std::vector<std::string> deploy_all(Target& target, const ValidateOptions& options,
+                                    std::vector<Deployment>& runs) {
   std::vector<std::future<Result<void>>> deployed;
   for (auto& run : runs) {
-    PodPlacement placement;
-    placement.runtime = rt;
-    placement.handler = handler;
-    placement.node_name = node.description().network_name;
-    placement.cgroup_parent = node.description().cgroup_parent;
-    placement.uid = random_uid();
-    placement.log_directory = node.layout().options.state_dir + "/pods/" + placement.uid;
-    deployed.push_back(std::async(std::launch::async, [&node, placement, &options, &run] {
-      return deploy_pod(node, placement, options.ready_timeout, run);
+    deployed.push_back(std::async(std::launch::async, [&target, &options, &run] {
+      return deploy(target, options.ready_timeout, run);
     }));
   }
   std::vector<std::string> errors;
@@ -173,13 +149,12 @@ std::vector<std::string> deploy_all(const embedded::EmbeddedNode& node, const st
   return errors;
 }
 
-// Stops and removes every pod that was created, all at once.
-std::vector<std::string> remove_all(const embedded::EmbeddedNode& node,
-                                    const std::vector<PodRun>& runs) {
+// Removes every workload that was started, all at once.
+std::vector<std::string> remove_all(Target& target, const std::vector<Deployment>& runs) {
   std::vector<std::future<Result<void>>> removed;
   for (const auto& run : runs) {
     removed.push_back(
-        std::async(std::launch::async, [&node, &run] { return remove_pod(node, run); }));
+        std::async(std::launch::async, [&target, &run] { return target.remove(run); }));
   }
   std::vector<std::string> errors;
   for (auto& r : removed) {
@@ -188,30 +163,19 @@ std::vector<std::string> remove_all(const embedded::EmbeddedNode& node,
   return errors;
 }
 
-void add_pod_timings(const std::vector<PodRun>& runs, std::vector<PhaseTiming>& timings) {
-  for (const auto& run : runs) {
-    const std::string& w = run.workload.name;
-    timings.push_back({w + "_run_pod_sandbox", run.run_pod_ms});
-    timings.push_back({w + "_create_container", run.create_ms});
-    timings.push_back({w + "_start_container", run.start_ms});
-    timings.push_back({w + "_ready", run.ready_ms});
-  }
-}
-
-RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan& plan,
-                           const ValidateOptions& options, const KernelView& host,
-                           Progress& progress) {
+RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const ValidateOptions& options,
+                           const KernelView& host, Progress& progress) {
   const std::string& rt = plan.runtime;
-  RuntimeOutcome out{
-      rt, helloworld_target(rt), plan.handler->handler.name, "passed", "", "", {}, {}, {}};
+  RuntimeOutcome out{rt, helloworld_target(rt), plan.choice.handler, "passed", "", "", {}, {}, {}};
   auto t0 = Clock::now();
-  auto workloads = validation_workloads(rt, node.description().images);
+  auto workloads = validation_workloads(rt, target.images());
   if (options.adjust_workloads) options.adjust_workloads(workloads);
-  std::vector<PodRun> runs(workloads.size());
-  for (size_t i = 0; i < workloads.size(); ++i) runs[i].workload = workloads[i];
-  progress.step(rt + ": deploying " + std::to_string(runs.size()) + " pods (handler " +
-                out.handler + ")");
-  auto errors = deploy_all(node, rt, out.handler, options, runs);
+  std::vector<Deployment> runs(workloads.size());
+  for (size_t i = 0; i < workloads.size(); ++i)
+    runs[i] = {workloads[i], rt, out.handler, "", "", {}};
+  progress.step(rt + ": deploying " + std::to_string(runs.size()) + " workloads on " +
+                target.name() + " (" + out.handler + ")");
+  auto errors = deploy_all(target, options, runs);
   out.timings.push_back({"deploy_and_ready", ms_since(t0)});
   if (errors.empty()) {
     progress.detail("ready; checking answers and isolation");
@@ -219,11 +183,13 @@ RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan
     if (auto r = verify(rt, runs, host, out); !r) errors.push_back(r.error().message());
     out.timings.push_back({"verify", ms_since(t1)});
   }
-  progress.detail("removing the pods");  // always, also after a failure or Ctrl-C
+  progress.detail("removing the workloads");  // always, also after a failure or Ctrl-C
   auto t2 = Clock::now();
-  for (auto& e : remove_all(node, runs)) errors.push_back(e);
+  for (auto& e : remove_all(target, runs)) errors.push_back(e);
   out.timings.push_back({"teardown", ms_since(t2)});
-  add_pod_timings(runs, out.timings);
+  for (const auto& run : runs) {
+    out.timings.insert(out.timings.end(), run.timings.begin(), run.timings.end());
+  }
   out.timings.push_back({"total", ms_since(t0)});
   if (!errors.empty()) {
     out.status = "failed";
@@ -233,8 +199,8 @@ RuntimeOutcome run_runtime(const embedded::EmbeddedNode& node, const RuntimePlan
   return out;
 }
 
-std::vector<report::ComponentVersion> versions(const host::HostFacts& facts,
-                                               const std::string& containerd) {
+// The host's part of the versions; the target adds its own components.
+std::vector<report::ComponentVersion> host_versions() {
   std::vector<report::ComponentVersion> v;
   std::string os = "unknown";
   if (auto text = read_file("/etc/os-release")) {
@@ -248,53 +214,17 @@ std::vector<report::ComponentVersion> versions(const host::HostFacts& facts,
   v.push_back({"os", os});
   v.push_back({"kernel", std::string(u.release) + " " + u.version});
   v.push_back({"mkata", MKATA_VERSION});
-  v.push_back(
-      {"containerd", containerd.empty() ? facts.tools.get("containerd").version : containerd});
-  for (const char* tool : {"runc", "crun", "runsc", "containerd-shim-kata-v2", "kata-runtime"}) {
-    const auto& t = facts.tools.get(tool);
-    v.push_back({tool, t.installed() ? t.version : "not installed"});
-  }
   return v;
-}
-
-// A running node in the state dir is used as it is; otherwise one is started for this run.
-Result<embedded::EmbeddedNode> obtain_node(const ValidateOptions& options,
-                                           const std::vector<embedded::NodeHandler>& handlers,
-                                           Progress& progress, bool& started_here) {
-  started_here = false;
-  if (embedded::EmbeddedNode::running(options.node)) {
-    progress.step("using the running node in " + options.node.state_dir);
-    return embedded::EmbeddedNode::attach(options.node);
-  }
-  progress.step("starting the embedded node in " + options.node.state_dir);
-  auto up = embedded::EmbeddedNode::up({options.node, handlers, options.workload_dir}, progress);
-  started_here = up.has_value();
-  return up;
-}
-
-// Takes down (or, with --keep, leaves running) the node this run started.
-void finish_node(embedded::EmbeddedNode& node, bool keep, Progress& progress,
-                 report::ValidationRecord& record) {
-  if (keep) {
-    node.detach();
-    return;
-  }
-  progress.step("stopping the embedded node");
-  auto t_down = Clock::now();
-  auto down = node.down();
-  record.timings.push_back({"node_down", ms_since(t_down)});
-  if (!down) record.error = down.error().message();
 }
 
 }  // namespace
 
-Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
+Result<report::ValidationRecord> run_validation(const ValidateOptions& options, Target& target,
                                                 Progress& progress) {
   auto t_start = Clock::now();
   report::ValidationRecord record;
   record.started_utc = utc_now();
-  if (auto r = options.node.validate(); !r) return fail(r.error());
-  auto layout = embedded::NodeLayout::of(options.node);
+  record.target = target.name();
 
   progress.step("checking the host");
   auto facts = host::probe_host(*host::live_host());
@@ -308,50 +238,34 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
   if (!host_view) return fail(host_view.error().wrap("validate"));
   record.host_name = host_view->hostname;
   record.host_info = encode_view(*host_view);
-  auto plans = plan_runtimes(options, *facts, verdicts, layout);
+  auto plans = plan_runtimes(options, target, *facts, verdicts);
 
-  std::vector<embedded::NodeHandler> handlers;
+  std::map<std::string, RuntimeChoice> chosen;
   for (const auto& p : plans) {
-    if (p.run) handlers.push_back(*p.handler);
+    if (p.choice.usable) chosen[p.runtime] = p.choice;
   }
-  std::optional<embedded::EmbeddedNode> node;
-  bool started_here = false;
-  if (!handlers.empty()) {
-    auto t_up = Clock::now();
-    auto obtained = obtain_node(options, handlers, progress, started_here);
-    if (!obtained) return fail(obtained.error().wrap("validate"));
-    node.emplace(std::move(*obtained));
-    if (started_here) record.timings.push_back({"node_up", ms_since(t_up)});
-  }
-  std::string containerd_version;
-  if (node) {
-    if (auto v = node->cri().version()) containerd_version = v->runtime_version;
-  }
+  auto prepared = target.prepare(chosen, progress, record.timings);
+  if (!prepared) return fail(prepared.error().wrap("validate"));
   for (auto& p : plans) {
-    if (!p.run) {
+    if (!p.choice.usable) {
       record.runtimes.push_back(
           {p.runtime, helloworld_target(p.runtime), "", p.status, p.reason, "", {}, {}, {}});
       continue;
     }
     if (interrupted()) break;
-    auto handler = node->description().handler_for(p.runtime);
-    if (!handler) {
-      record.runtimes.push_back({p.runtime,
-                                 helloworld_target(p.runtime),
-                                 "",
-                                 "failed",
-                                 "the running node has no handler for " + p.runtime,
-                                 "",
-                                 {},
-                                 {},
-                                 {}});
+    p.choice = prepared->at(p.runtime);
+    if (!p.choice.usable) {
+      record.runtimes.push_back(
+          {p.runtime, helloworld_target(p.runtime), "", "failed", p.choice.reason, "", {}, {}, {}});
       continue;
     }
-    p.handler->handler.name = *handler;
-    record.runtimes.push_back(run_runtime(*node, p, options, *host_view, progress));
+    record.runtimes.push_back(run_runtime(target, p, options, *host_view, progress));
   }
-  if (node && started_here) finish_node(*node, options.keep, progress, record);
-  record.versions = versions(*facts, containerd_version);
+  record.versions = host_versions();
+  for (auto& v : target.versions()) record.versions.push_back(v);
+  if (auto finished = target.finish(progress, record.timings); !finished) {
+    record.error = finished.error().message();
+  }
   record.passed = record.error.empty() && !interrupted();
   for (const auto& r : record.runtimes) record.passed = record.passed && r.status != "failed";
   if (interrupted()) {
@@ -359,6 +273,14 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
   }
   record.timings.push_back({"total", ms_since(t_start)});
   return record;
+}
+
+Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
+                                                Progress& progress) {
+  if (auto r = options.node.validate(); !r) return fail(r.error());
+  EmbeddedTarget target(
+      {options.node, options.keep, options.workload_dir, options.handler_overrides});
+  return run_validation(options, target, progress);
 }
 
 }  // namespace mkata::validate

@@ -1,8 +1,8 @@
-// `mkata validate` on the embedded target (PRODUCT.md §Validation): for each runtime in the order
-// runc → crun → gvisor → kata, deploy helloworld and autoscale as pods through CRI (both pods of
-// a runtime at once), wait until ready, check their answers, prove the isolation from /info,
-// tear the pods down — always, also on failure or Ctrl-C — and record every phase's timing.
-// The node is brought up for the run when none is running (and down again unless kept).
+// `mkata validate` (PRODUCT.md §Validation), the same story on every target (target.h): for each
+// runtime in the order runc → crun → gvisor → kata, start helloworld and autoscale under it (both
+// at once), wait until ready, check their answers, prove the isolation from /info, remove them —
+// always, also on failure or Ctrl-C — and record every phase's timing. The target brings up what
+// runs them (the embedded node: when none is running, and down again unless kept).
 //
 // Which runtimes run: those requested (default: all four) that `mkata check` judges usable. An
 // unusable runtime is skipped with check's reason; one the user asked for by name fails instead.
@@ -19,29 +19,36 @@
 #include "embedded/node_options.h"
 #include "node/runtime_handler.h"
 #include "report/validation_record.h"
+#include "validate/target.h"
 #include "validate/workload_spec.h"
 
 namespace mkata::validate {
 
 /// Options of a validation run.
 struct ValidateOptions {
-  embedded::NodeOptions node;
+  embedded::NodeOptions node;         ///< the embedded target's node
   std::vector<std::string> runtimes;  ///< requested by name; empty = all four, none required
   bool keep = false;                  ///< leave a node this run started running
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox
   std::string workload_dir;  ///< workload binaries ("" = the image module's lookup)
 
   // Test seams (not on the command line):
-  /// Replaces the handler of a runtime (which then counts as usable), e.g. a "gvisor" handler
-  /// that really runs runc, to prove that validate catches a sandbox that is not one.
+  /// Embedded target: replaces the handler of a runtime (which then counts as usable), e.g. a
+  /// "gvisor" handler that really runs runc, to prove that validate catches a sandbox that is not
+  /// one.
   std::map<std::string, node::RuntimeHandler> handler_overrides;
   /// Edits the workloads before they are deployed (e.g. one that never becomes ready).
   std::function<void(std::vector<WorkloadSpec>&)> adjust_workloads;
 };
 
-/// Runs the validation and returns its record (record.passed says whether it passed; when
-/// Ctrl-C stopped it, interrupted() is true and record.error says so). Errors are environment
-/// failures outside any runtime (the host cannot be probed, the node cannot start).
+/// Runs the validation on `target` and returns its record (below).
+Result<report::ValidationRecord> run_validation(const ValidateOptions& options, Target& target,
+                                                Progress& progress);
+
+/// Runs the validation on the embedded node of options.node and returns its record (record.passed
+/// says whether it passed; when Ctrl-C stopped it, interrupted() is true and record.error says so).
+/// Errors are environment failures outside any runtime (the host cannot be probed, the node cannot
+/// start).
 Result<report::ValidationRecord> run_validation(const ValidateOptions& options, Progress& progress);
 
 }  // namespace mkata::validate

@@ -1,0 +1,158 @@
+// See embedded_target.h.
+#include "validate/embedded_target.h"
+
+#include <random>
+
+#include "core/strings.h"
+#include "validate/pod_run.h"
+
+namespace mkata::validate {
+namespace {
+
+std::string random_uid() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::mutex mutex;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::lock_guard lock(mutex);
+  std::string uid;
+  auto v = rng();
+  for (int i = 0; i < 16; ++i, v >>= 4) uid += kHex[v & 15];
+  return uid;
+}
+
+PodRun pod_run_of(const Deployment& d) {
+  PodRun run;
+  run.workload = d.workload;
+  run.pod_id = d.id;
+  run.ip = d.address;
+  return run;
+}
+
+}  // namespace
+
+EmbeddedTarget::EmbeddedTarget(EmbeddedTargetOptions options)
+    : options_(std::move(options)), layout_(embedded::NodeLayout::of(options_.node)) {}
+
+RuntimeChoice EmbeddedTarget::choose(const std::string& runtime, const host::HostFacts& facts,
+                                     const host::RuntimeVerdict& verdict) {
+  if (!tools_) tools_ = facts.tools;
+  if (auto o = options_.handler_overrides.find(runtime); o != options_.handler_overrides.end()) {
+    auto h = o->second;
+    if (h.runtime_type == "io.containerd.runc.v2" && !h.option("Root")) {
+      h.options.push_back({"Root", layout_.runtime_root(h.name)});
+    }
+    handlers_[runtime] = embedded::NodeHandler{runtime, h};
+    return {true, h.name, ""};
+  }
+  if (!verdict.usable) return {false, "", join(verdict.reasons, "; ")};
+  auto h = embedded::handler_for_runtime(runtime, facts, layout_);
+  if (!h) return {false, "", h.error().message()};
+  handlers_[runtime] = *h;
+  return {true, h->handler.name, ""};
+}
+
+Result<std::map<std::string, RuntimeChoice>> EmbeddedTarget::prepare(
+    const std::map<std::string, RuntimeChoice>& chosen, Progress& progress,
+    std::vector<report::PhaseTiming>& timings) {
+  std::vector<embedded::NodeHandler> handlers;
+  for (const auto& [runtime, choice] : chosen) handlers.push_back(handlers_.at(runtime));
+  if (handlers.empty()) return std::map<std::string, RuntimeChoice>{};
+  auto t_up = std::chrono::steady_clock::now();
+  if (embedded::EmbeddedNode::running(options_.node)) {
+    progress.step("using the running node in " + options_.node.state_dir);
+    auto attached = embedded::EmbeddedNode::attach(options_.node);
+    if (!attached) return fail(attached.error());
+    node_.emplace(std::move(*attached));
+  } else {
+    progress.step("starting the embedded node in " + options_.node.state_dir);
+    auto up =
+        embedded::EmbeddedNode::up({options_.node, handlers, options_.workload_dir}, progress);
+    if (!up) return fail(up.error());
+    node_.emplace(std::move(*up));
+    started_here_ = true;
+    timings.push_back({"node_up", ms_since(t_up)});
+  }
+  // A node that was already running has the handlers it was started with.
+  std::map<std::string, RuntimeChoice> final_choices;
+  for (const auto& [runtime, choice] : chosen) {
+    auto handler = node_->description().handler_for(runtime);
+    final_choices[runtime] =
+        handler ? RuntimeChoice{true, *handler, ""}
+                : RuntimeChoice{false, "", "the running node has no handler for " + runtime};
+  }
+  return final_choices;
+}
+
+std::map<std::string, std::string> EmbeddedTarget::images() const {
+  return node_ ? node_->description().images : std::map<std::string, std::string>{};
+}
+
+Result<void> EmbeddedTarget::start(Deployment& d) {
+  PodPlacement placement;
+  placement.runtime = d.runtime;
+  placement.handler = d.handler;
+  placement.node_name = node_->description().network_name;
+  placement.cgroup_parent = node_->description().cgroup_parent;
+  placement.uid = random_uid();
+  placement.log_directory = layout_.options.state_dir + "/pods/" + placement.uid;
+  PodRun run;
+  run.workload = d.workload;
+  auto started = start_pod(*node_, placement, run);
+  d.id = run.pod_id;
+  d.address = run.ip;
+  if (!run.container_id.empty()) {
+    std::lock_guard lock(mutex_);
+    container_ids_[run.pod_id] = run.container_id;
+  }
+  const std::string& w = d.workload.name;
+  d.timings.push_back({w + "_run_pod_sandbox", run.run_pod_ms});
+  d.timings.push_back({w + "_create_container", run.create_ms});
+  d.timings.push_back({w + "_start_container", run.start_ms});
+  return started;
+}
+
+std::optional<int> EmbeddedTarget::exit_code(const Deployment& d) {
+  PodRun run = pod_run_of(d);
+  {
+    std::lock_guard lock(mutex_);
+    auto it = container_ids_.find(d.id);
+    if (it == container_ids_.end()) return std::nullopt;
+    run.container_id = it->second;
+  }
+  return pod_exit_code(*node_, run);
+}
+
+Result<void> EmbeddedTarget::remove(const Deployment& d) {
+  return remove_pod(*node_, pod_run_of(d));
+}
+
+std::vector<report::ComponentVersion> EmbeddedTarget::versions() {
+  std::vector<report::ComponentVersion> v;
+  std::string containerd;
+  if (node_) {
+    if (auto version = node_->cri().version()) containerd = version->runtime_version;
+  }
+  if (containerd.empty() && tools_) containerd = tools_->get("containerd").version;
+  v.push_back({"containerd", containerd});
+  for (const char* tool : {"runc", "crun", "runsc", "containerd-shim-kata-v2", "kata-runtime"}) {
+    if (!tools_) break;
+    const auto& t = tools_->get(tool);
+    v.push_back({tool, t.installed() ? t.version : "not installed"});
+  }
+  return v;
+}
+
+Result<void> EmbeddedTarget::finish(Progress& progress, std::vector<report::PhaseTiming>& timings) {
+  if (!node_ || !started_here_) return {};
+  if (options_.keep) {
+    node_->detach();
+    return {};
+  }
+  progress.step("stopping the embedded node");
+  auto t_down = std::chrono::steady_clock::now();
+  auto down = node_->down();
+  timings.push_back({"node_down", ms_since(t_down)});
+  return down;
+}
+
+}  // namespace mkata::validate
