@@ -5,8 +5,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/http_client.h"
 #include "core/strings.h"
-#include "engine/unix_http.h"
 
 namespace mkata::engine {
 namespace {
@@ -73,8 +73,11 @@ std::optional<std::pair<int, int>> engine_version(const std::string& v) {
 }
 
 Result<DockerInfo> DockerClient::info() const {
-  auto r = unix_http(
-      socket_, {.method = "GET", .path = "/info", .body = {}, .timeout = std::chrono::seconds(10)});
+  auto r = http_request({.method = "GET",
+                         .url = "http://localhost/info",
+                         .unix_socket = socket_,
+                         .body = {},
+                         .timeout = std::chrono::seconds(10)});
   if (!r) return fail(r.error().wrap("docker"));
   if (r->status != 200) {
     return fail("docker: GET /info: HTTP " + std::to_string(r->status) + ": " +

@@ -66,7 +66,7 @@ TEST(DockerApi, NoDaemonIsAnEnvironmentErrorNamingTheSocket) {
   DockerClient client("/nonexistent/docker.sock");
   auto info = client.info();
   ASSERT_FALSE(info);
-  EXPECT_TRUE(info.error().message().starts_with("docker: GET /info on /nonexistent/docker.sock: "))
+  EXPECT_TRUE(info.error().message().starts_with("docker: GET http://localhost/info on /nonexistent/docker.sock: "))
       << info.error().message();
   EXPECT_EQ(info.error().kind(), ErrorKind::kEnvironment);
 }

@@ -1,4 +1,4 @@
-// A minimal HTTP/1.1 GET for talking to pods (libcurl): one request, a hard timeout, the status
+// A minimal HTTP/1.1 GET for talking to pods (core/http_client.h): one request, a hard timeout, the status
 // and the body. Only loopback and pod addresses of our own network are ever passed in.
 #pragma once
 
@@ -6,14 +6,11 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/http_client.h"
 
 namespace mkata::validate {
 
-/// A response.
-struct HttpResponse {
-  long status = 0;
-  std::string body;
-};
+using mkata::HttpResponse;
 
 /// GETs url within timeout. Error (environment) on a connection failure or timeout:
 /// "GET http://100.64.14.2:8080/healthz: Connection refused".

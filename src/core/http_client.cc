@@ -1,11 +1,11 @@
-// See unix_http.h.
-#include "engine/unix_http.h"
+// See http_client.h.
+#include "core/http_client.h"
 
 #include <curl/curl.h>
 
 #include <mutex>
 
-namespace mkata::engine {
+namespace mkata {
 namespace {
 
 size_t append_body(char* data, size_t size, size_t count, void* user) {
@@ -15,26 +15,31 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-Result<UnixHttpResponse> unix_http(const std::string& socket_path, const UnixHttpRequest& request) {
+Result<HttpResponse> http_request(const HttpRequest& request) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  std::string what = request.method + " " + request.path + " on " + socket_path;
+  std::string what = request.method + " " + request.url +
+                     (request.unix_socket.empty() ? "" : " on " + request.unix_socket);
   CURL* curl = curl_easy_init();
-  if (!curl) return fail(Error(what + ": cannot create a curl handle"));
-  std::string url = "http://localhost" + request.path;
-  UnixHttpResponse response;
+  if (!curl) return fail(what + ": cannot create a curl handle");
+  HttpResponse response;
   char error_text[CURL_ERROR_SIZE] = {0};
   curl_slist* headers = nullptr;
-  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  long timeout_ms = static_cast<long>(request.timeout.count());
+  if (!request.unix_socket.empty()) {
+    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, request.unix_socket.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  if (request.method != "GET")
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.body.empty()) {
     headers = curl_slist_append(headers, "Content-Type: application/json");
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
   }
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
@@ -45,9 +50,9 @@ Result<UnixHttpResponse> unix_http(const std::string& socket_path, const UnixHtt
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   if (code != CURLE_OK) {
-    return fail(Error(what + ": " + (error_text[0] ? error_text : curl_easy_strerror(code))));
+    return fail(what + ": " + (error_text[0] ? error_text : curl_easy_strerror(code)));
   }
   return response;
 }
 
-}  // namespace mkata::engine
+}  // namespace mkata
