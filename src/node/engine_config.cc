@@ -181,15 +181,19 @@ std::string podman_runtime_line(const RuntimeHandler& handler) {
 
 Result<ConfigEdit> plan_podman_install(const std::string& path,
                                        const std::optional<std::string>& current,
-                                       const std::vector<RuntimeHandler>& handlers) {
+                                       const std::vector<RuntimeHandler>& handlers,
+                                       const std::string& uninstall_flags) {
   ConfigEdit edit = new_edit(path, current);
   if (auto table = parse_toml_text(edit.before, path); !table) return fail(table.error());
   std::string text = edit.before;
   std::string pending;  // blocks for a table header of mkata's own, appended together
   for (const auto& h : handlers) {
     std::string label = "runtime " + h.name;
-    std::string block = render_block(label, "managed by mkata; remove with: mkata uninstall "
-                                            "--engine podman --runtime " + h.name,
+    std::string flags = uninstall_flags.empty() ? "" : uninstall_flags + " ";
+    std::string block = render_block(label,
+                                     "managed by mkata; remove with: mkata uninstall "
+                                     "--engine podman " +
+                                         flags + "--runtime " + h.name,
                                      podman_runtime_line(h));
     auto span = find_block(text, label, path);
     if (!span) return fail(span.error());
@@ -256,6 +260,7 @@ namespace {
 struct EngineFile {
   std::string path;
   std::optional<std::string> current;
+  std::shared_ptr<FileEdit> file;  // locked until the edit is applied
 };
 
 Result<EngineFile> read_engine_file(const InstallRequest& r) {
@@ -263,11 +268,10 @@ Result<EngineFile> read_engine_file(const InstallRequest& r) {
   f.path = !r.config.empty() ? r.config
            : r.engine == "docker" ? under_root(r.root, "/etc/docker/daemon.json")
                                   : under_root(r.root, "/etc/containers/containers.conf");
-  if (path_exists(f.path)) {
-    auto text = read_file(f.path);
-    if (!text) return fail(text.error());
-    f.current = *text;
-  }
+  auto file = open_config_file(f.path);
+  if (!file) return fail(file.error());
+  f.file = *file;
+  f.current = current_bytes(*f.file);
   return f;
 }
 
@@ -329,8 +333,10 @@ Result<std::vector<std::string>> install_engine(const InstallRequest& r, const N
   auto file = read_engine_file(r);
   if (!file) return fail(file.error());
   auto edit = r.engine == "docker" ? plan_docker_install(file->path, file->current, *handlers)
-                                   : plan_podman_install(file->path, file->current, *handlers);
+                                   : plan_podman_install(file->path, file->current, *handlers,
+                                                         uninstall_flags_of(r));
   if (!edit) return fail(edit.error());
+  edit->file = file->file;
   auto lines = finish_engine(r, hooks, *edit, true, out);
   if (lines && !r.dry_run) install_adapters(r, *handlers, *lines);
   return lines;
@@ -345,6 +351,7 @@ Result<std::vector<std::string>> uninstall_engine(const InstallRequest& r, const
   auto edit = r.engine == "docker" ? plan_docker_uninstall(file->path, file->current, *handlers)
                                    : plan_podman_uninstall(file->path, file->current, r.runtimes);
   if (!edit) return fail(edit.error());
+  edit->file = file->file;
   return finish_engine(r, hooks, *edit, false, out);
 }
 

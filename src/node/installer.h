@@ -65,6 +65,10 @@ void install_adapters(const InstallRequest& request, const std::vector<RuntimeHa
 /// The real hooks.
 NodeHooks real_node_hooks();
 
+/// The flags of `mkata uninstall` that name the same file as this request: "--distro D" when
+/// given (not auto), "--config F" when given (shell-quoted), joined by a space; "" for neither.
+std::string uninstall_flags_of(const InstallRequest& request);
+
 /// Installs the runtimes; returns the lines to print. Errors: usage (exit 2) for bad input, the
 /// environment (exit 2) for unreadable/unwritable files or a containerd that is not running — in
 /// both cases before any file is touched — and kCheckFailed (exit 1) when containerd restarted but
