@@ -248,8 +248,16 @@ Result<ConfigEdit> plan_podman_uninstall(const std::string& path,
   if (!header) return fail(header.error());
   if (!left && *header) {
     bool created = (*header)->begin_line.find("created by mkata") != std::string::npos;
-    text = remove_block(text, **header);
-    edit.delete_file = created && edit.existed && text.empty();
+    // Runtimes the user added under mkata's table header would otherwise land in the table
+    // before it: then the header stays, unmarked, as the user's.
+    auto table = parse_toml_text(text, path);
+    const toml::table* user_runtimes = table ? (*table)["engine"]["runtimes"].as_table() : nullptr;
+    if (!table || (user_runtimes && !user_runtimes->empty())) {
+      text = unwrap_block(text, **header);
+    } else {
+      text = remove_block(text, **header);
+      edit.delete_file = created && edit.existed && text.empty();
+    }
   }
   edit.after = text;
   return edit;
