@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -75,20 +76,11 @@ bool path_exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
-Result<void> write_file_atomic(const std::string& path, const std::string& content,
-                               std::optional<mode_t> mode) {
-  mode_t final_mode = 0644;
-  struct stat st {};
-  bool exists = stat(path.c_str(), &st) == 0;
-  if (exists && !S_ISREG(st.st_mode)) {
-    return fail("write " + path + ": not a regular file (" + file_type_name(st.st_mode) + ")");
-  }
-  if (mode) {
-    final_mode = *mode;
-  } else if (exists) {
-    final_mode = st.st_mode & 07777;
-  }
-  std::string tmp = path + ".mkata-tmp-XXXXXX";
+std::string temp_prefix_of(const std::string& path) { return path + ".mkata-tmp-"; }
+
+Result<std::string> write_temp_beside(const std::string& path, const std::string& content,
+                                      const std::function<Result<void>(int fd)>& prepare) {
+  std::string tmp = temp_prefix_of(path) + "XXXXXX";
   std::vector<char> tmpl(tmp.begin(), tmp.end());
   tmpl.push_back('\0');
   int fd = mkostemp(tmpl.data(), O_CLOEXEC);
@@ -114,16 +106,41 @@ Result<void> write_file_atomic(const std::string& path, const std::string& conte
     done += static_cast<size_t>(n);
   }
   if (g_fail_after && done >= *g_fail_after && !content.empty()) return abort_with(ENOSPC);
-  if (fchmod(fd, final_mode) != 0) return abort_with(errno);
+  if (auto ok = prepare(fd); !ok) {
+    close(fd);
+    unlink(tmp.c_str());
+    return fail(ok.error());
+  }
   if (fsync(fd) != 0) return abort_with(errno);
   if (close(fd) != 0) {
     int e = errno;
     unlink(tmp.c_str());
     return fail(Error::from_errno("write " + path, e));
   }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
+  return tmp;
+}
+
+Result<void> write_file_atomic(const std::string& path, const std::string& content,
+                               std::optional<mode_t> mode) {
+  mode_t final_mode = 0644;
+  struct stat st {};
+  bool exists = stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) {
+    return fail("write " + path + ": not a regular file (" + file_type_name(st.st_mode) + ")");
+  }
+  if (mode) {
+    final_mode = *mode;
+  } else if (exists) {
+    final_mode = st.st_mode & 07777;
+  }
+  auto tmp = write_temp_beside(path, content, [&](int fd) -> Result<void> {
+    if (fchmod(fd, final_mode) != 0) return fail(Error::from_errno("write " + path, errno));
+    return {};
+  });
+  if (!tmp) return fail(tmp.error());
+  if (rename(tmp->c_str(), path.c_str()) != 0) {
     int e = errno;
-    unlink(tmp.c_str());
+    unlink(tmp->c_str());
     return fail(Error::from_errno("write " + path, e));
   }
   int dir = open(dir_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);

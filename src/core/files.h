@@ -27,8 +27,20 @@ bool path_exists(const std::string& path);
 /// An existing target that is not a regular file (a device such as /dev/null, a FIFO, a socket,
 /// a directory) is refused — renaming over it would replace the device node itself:
 /// "write /dev/null: not a regular file (character device)".
+/// A symlink at path is replaced by a regular file, and owner and extended attributes are not
+/// kept: this is for files mkata owns. A user's file is edited through FileEdit (file_edit.h).
 Result<void> write_file_atomic(const std::string& path, const std::string& content,
                                std::optional<mode_t> mode = std::nullopt);
+
+/// Writes content to a new file "<path>.mkata-tmp-XXXXXX" beside path (same directory, so that a
+/// rename over path is atomic), calls `prepare` on its descriptor (to set mode, owner, extended
+/// attributes), fsyncs and closes it, and returns its name. Nothing is renamed. On failure the temp
+/// file is removed. Error: "write <path>: <strerror>" (or prepare's error).
+Result<std::string> write_temp_beside(const std::string& path, const std::string& content,
+                                      const std::function<Result<void>(int fd)>& prepare);
+
+/// The name prefix of write_temp_beside()'s files for path ("<path>.mkata-tmp-").
+std::string temp_prefix_of(const std::string& path);
 
 /// Writes a command's output file (a report, a manifest the user asked for): "-" is stdout; an
 /// existing character device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place; any

@@ -70,8 +70,23 @@ std::string header_content(const ConfigTarget& target, ConfigSchema schema) {
   return "version = " + std::to_string(schema_number(schema)) + "\n";
 }
 
-std::string block_note(const std::string& runtime) {
-  return "managed by mkata; remove with: mkata uninstall --runtime " + runtime;
+std::string block_note(const ConfigTarget& target, const std::string& runtime) {
+  std::string flags = target.uninstall_flags.empty() ? "" : target.uninstall_flags + " ";
+  return "managed by mkata; remove with: mkata uninstall " + flags + "--runtime " + runtime;
+}
+
+// Whether the text holds anything of the user's: TOML keys, or (in a Go template) any line that
+// is not blank or a comment. Unparsable text counts as the user's.
+bool has_user_content(const ConfigTarget& target, const std::string& text) {
+  if (target.format == ConfigFormat::kGoTemplate) {
+    for (const auto& line : split(text, '\n')) {
+      std::string t = trim(line);
+      if (!t.empty() && t[0] != '#') return true;
+    }
+    return false;
+  }
+  auto table = parse_toml_text(text, target.path);
+  return !table || !toml_is_empty(*table);
 }
 
 // Warns about runtimes written under the other schema's plugin id: containerd ignores them.
@@ -188,7 +203,7 @@ Result<void> place_handler(const ConfigTarget& target, const toml::table& user_t
     return {};
   }
   std::string content = render_runtime_table(h, schema);
-  std::string block = render_block(label, block_note(h.name), content);
+  std::string block = render_block(label, block_note(target, h.name), content);
   if (!*span) {
     text = append_block(text, block);
     notes.push_back(h.name + ": added to " + target.path);
@@ -279,8 +294,14 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
   if (!header) return fail(header.error());
   if (!has_runtime_block(text) && *header) {
     bool created = (*header)->begin_line.find("created by mkata") != std::string::npos;
-    text = remove_block(text, **header);
-    edit.delete_file = created && edit.existed && text.empty();
+    std::string without = remove_block(text, **header);
+    if (has_user_content(target, without)) {
+      // The user added tables since: they need the `version` line (or the base template).
+      text = unwrap_block(text, **header);
+    } else {
+      text = without;
+      edit.delete_file = created && edit.existed && text.empty();
+    }
   }
   edit.after = text;
   return edit;
@@ -302,18 +323,39 @@ Result<void> check_editable(const std::string& path, bool create_parent) {
                            " does not exist (pass the right file with --config)"));
 }
 
+Result<std::shared_ptr<FileEdit>> open_config_file(const std::string& path) {
+  auto file = FileEdit::open(path);
+  if (!file) return fail(file.error());
+  return std::make_shared<FileEdit>(std::move(*file));
+}
+
+std::optional<std::string> current_bytes(const FileEdit& file) {
+  if (!file.exists()) return std::nullopt;
+  return file.content();
+}
+
+std::string backup_path_of(const ConfigEdit& edit) {
+  return (edit.file ? edit.file->target() : edit.path) + ".mkata-backup";
+}
+
 Result<void> apply_config_edit(const ConfigEdit& edit) {
   if (!edit.changed()) return {};
-  if (edit.existed) {
-    if (auto backup = backup_file(edit.path); !backup) return fail(backup.error());
-  }
-  if (edit.delete_file) {
-    if (unlink(edit.path.c_str()) != 0) {
-      return fail(Error::from_errno("remove " + edit.path, errno));
+  std::shared_ptr<FileEdit> file = edit.file;
+  if (!file) {
+    auto opened = open_config_file(edit.path);
+    if (!opened) return fail(opened.error());
+    file = *opened;
+    if (current_bytes(*file) != (edit.existed ? std::optional(edit.before) : std::nullopt)) {
+      return fail(edit.path +
+                  " changed since mkata read it (another program wrote it); nothing "
+                  "was written: run mkata again");
     }
-    return {};
   }
-  return write_file_atomic(edit.path, edit.after);
+  if (file->exists()) {
+    if (auto backup = file->backup(); !backup) return fail(backup.error());
+  }
+  if (edit.delete_file && !file->is_symlink()) return file->remove();
+  return file->commit(edit.after);
 }
 
 }  // namespace mkata::node

@@ -7,11 +7,13 @@
 // (apply_config_edit) so that --dry-run shares all of the logic.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.h"
+#include "core/file_edit.h"
 #include "node/runtime_handler.h"
 
 namespace mkata::node {
@@ -34,6 +36,9 @@ struct ConfigTarget {
   /// List containerd's default runtime (runc) in a block of mkata's when the file would list
   /// runtimes without it. Off for drop-ins merged into a config that already has it (k0s).
   bool keep_default_runtime = true;
+  /// The flags that name this file to `mkata uninstall` (e.g. "--distro microk8s" or
+  /// "--config /srv/containerd.toml"): each block's BEGIN line names the exact command.
+  std::string uninstall_flags;
 };
 
 /// A planned change of one file.
@@ -46,6 +51,9 @@ struct ConfigEdit {
   ConfigSchema schema = ConfigSchema::kV2;
   std::vector<std::string> notes;  ///< one line per runtime: what happened and why
   std::vector<std::string> removed;  ///< uninstall: runtimes whose mkata block was removed
+  /// The file `before` was read from, locked until the edit is applied (see core/file_edit.h).
+  /// Null for a plan made from text alone: apply_config_edit() then opens the file itself.
+  std::shared_ptr<FileEdit> file;
   bool changed() const {
     if (delete_file) return existed;
     return existed ? after != before : !after.empty();
@@ -63,7 +71,9 @@ Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<
                                 const std::vector<RuntimeHandler>& handlers);
 
 /// Plans removing the blocks of these runtimes (and mkata's header when no runtime block is
-/// left). Handlers defined outside mkata's blocks are left as they are.
+/// left; when the user has added tables since, the header's `version = N` or template line stays,
+/// unmarked, so that containerd does not fall back to schema v1). Handlers defined outside
+/// mkata's blocks are left as they are.
 Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
                                   const std::optional<std::string>& current,
                                   const std::vector<std::string>& runtimes);
@@ -74,9 +84,22 @@ Result<ConfigEdit> plan_uninstall(const ConfigTarget& target,
 /// `create_parent`, else a usage error.
 Result<void> check_editable(const std::string& path, bool create_parent);
 
-/// Writes a planned edit: a backup of the old file ("<path>.mkata-backup"), then an atomic
-/// replace (or removal of a file mkata created). Nothing happens when nothing changed. On failure
-/// the old file is intact.
+/// Opens a user's config for an edit (FileEdit::open: regular files only, bounded, locked).
+Result<std::shared_ptr<FileEdit>> open_config_file(const std::string& path);
+
+/// The file's bytes as the planners take them: nullopt when it does not exist.
+std::optional<std::string> current_bytes(const FileEdit& file);
+
+/// Where apply_config_edit() keeps the old bytes: "<file>.mkata-backup" beside the file that is
+/// edited (the link's target when the path is a symlink).
+std::string backup_path_of(const ConfigEdit& edit);
+
+/// Writes a planned edit through edit.file (or a FileEdit opened now, which must still hold
+/// edit.before): a backup of the old file, then an atomic replace that keeps owner, group, mode,
+/// extended attributes and a symlink at the path (or removal of a file mkata created; through a
+/// symlink the emptied file is written instead, so the link is never left dangling). Nothing
+/// happens when nothing changed. A file changed by another program since it was read is an error
+/// and is left as that program wrote it. On any failure the old file is intact.
 Result<void> apply_config_edit(const ConfigEdit& edit);
 
 }  // namespace mkata::node

@@ -339,5 +339,58 @@ TEST(ContainerdConfig, BrokenMarkersAreReported) {
             "runtime kata' line; restore it or delete the block by hand");
 }
 
+TEST(ContainerdConfig, UninstallKeepsTheVersionLineWhenTheUserAddedTables) {
+  ConfigTarget target = at("/etc/containerd/config.toml");
+  auto installed = plan_install(target, std::nullopt, {kata_handler()});
+  ASSERT_TRUE(installed) << installed.error().message();
+  const std::string users = "[plugins.\"io.containerd.grpc.v1.cri\"]\n  sandbox_image = \"p\"\n";
+  auto removed = plan_uninstall(target, installed->after + users, {"kata"});
+  ASSERT_TRUE(removed) << removed.error().message();
+  EXPECT_FALSE(removed->delete_file);
+  // Without `version = 2` containerd 1.x would read the user's table as schema v1.
+  EXPECT_EQ(removed->after, "version = 2\n" + users);
+  auto again = plan_install(target, removed->after, {kata_handler()});
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(block_labels(again->after),
+            (std::vector<std::string>{"default runtime", "runtime kata"}));
+}
+
+TEST(ContainerdConfig, CrlfConfigsRoundTripAndKeepCrlf) {
+  ConfigTarget target = at("/etc/containerd/config.toml");
+  const std::string original = "version = 2\r\n# a file from Windows\r\n";
+  auto installed = plan_install(target, original, {kata_handler()});
+  ASSERT_TRUE(installed) << installed.error().message();
+  std::string added = installed->after.substr(original.size());
+  EXPECT_EQ(added.find("\n"), added.find("\r\n") + 1);
+  auto twice = plan_install(target, installed->after, {kata_handler()});
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->after, installed->after);
+  auto removed = plan_uninstall(target, installed->after, {"kata"});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->after, original);
+}
+
+TEST(ContainerdConfig, TheMarkerNamesTheExactUninstallCommand) {
+  ConfigTarget target = at("/srv/my containerd.toml");
+  target.uninstall_flags = "--distro containerd --config '/srv/my containerd.toml'";
+  auto installed = plan_install(target, "version = 2\n", {kata_handler()});
+  ASSERT_TRUE(installed);
+  EXPECT_NE(
+      installed->after.find("# BEGIN mkata runtime kata (managed by mkata; remove with: mkata "
+                            "uninstall --distro containerd --config '/srv/my "
+                            "containerd.toml' --runtime kata)\n"),
+      std::string::npos)
+      << installed->after;
+  // Blocks written with the old marker text are still recognised and removed.
+  std::string old =
+      "version = 2\n# BEGIN mkata runtime kata (managed by mkata; remove with: mkata "
+      "uninstall --runtime kata)\n[plugins.\"io.containerd.grpc.v1.cri\".containerd."
+      "runtimes.kata]\n  runtime_type = \"io.containerd.kata.v2\"\n# END mkata "
+      "runtime kata\n";
+  auto removed = plan_uninstall(target, old, {"kata"});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->after, "version = 2\n");
+}
+
 }  // namespace
 }  // namespace mkata::node

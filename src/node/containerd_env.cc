@@ -1,8 +1,10 @@
 // Setting KATA_PATH in MicroK8s's containerd-env (see containerd_env.h).
 #include "node/containerd_env.h"
 
+#include <cerrno>
 #include <vector>
 
+#include "core/file_edit.h"
 #include "core/files.h"
 #include "core/strings.h"
 
@@ -55,12 +57,13 @@ std::string with_kata_path(std::string_view text, const std::string& dir) {
 }
 
 Result<bool> set_kata_path(const std::string& env_file, const std::string& dir) {
-  auto text = read_file(env_file);
-  if (!text) return fail(text.error());
-  std::string updated = with_kata_path(*text, dir);
-  if (updated == *text) return false;
-  if (auto backup = backup_file(env_file); !backup) return fail(backup.error());
-  if (auto ok = write_file_atomic(env_file, updated); !ok) return fail(ok.error());
+  auto file = FileEdit::open(env_file);
+  if (!file) return fail(file.error());
+  if (!file->exists()) return fail(Error::from_errno("read " + env_file, ENOENT));
+  std::string updated = with_kata_path(file->content(), dir);
+  if (updated == file->content()) return false;
+  if (auto backup = file->backup(); !backup) return fail(backup.error());
+  if (auto ok = file->commit(updated); !ok) return fail(ok.error());
   return true;
 }
 

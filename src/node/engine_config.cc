@@ -184,15 +184,19 @@ std::string podman_runtime_line(const RuntimeHandler& handler) {
 
 Result<ConfigEdit> plan_podman_install(const std::string& path,
                                        const std::optional<std::string>& current,
-                                       const std::vector<RuntimeHandler>& handlers) {
+                                       const std::vector<RuntimeHandler>& handlers,
+                                       const std::string& uninstall_flags) {
   ConfigEdit edit = new_edit(path, current);
   if (auto table = parse_toml_text(edit.before, path); !table) return fail(table.error());
   std::string text = edit.before;
   std::string pending;  // blocks for a table header of mkata's own, appended together
   for (const auto& h : handlers) {
     std::string label = "runtime " + h.name;
-    std::string block = render_block(label, "managed by mkata; remove with: mkata uninstall "
-                                            "--engine podman --runtime " + h.name,
+    std::string flags = uninstall_flags.empty() ? "" : uninstall_flags + " ";
+    std::string block = render_block(label,
+                                     "managed by mkata; remove with: mkata uninstall "
+                                     "--engine podman " +
+                                         flags + "--runtime " + h.name,
                                      podman_runtime_line(h));
     auto span = find_block(text, label, path);
     if (!span) return fail(span.error());
@@ -247,8 +251,16 @@ Result<ConfigEdit> plan_podman_uninstall(const std::string& path,
   if (!header) return fail(header.error());
   if (!left && *header) {
     bool created = (*header)->begin_line.find("created by mkata") != std::string::npos;
-    text = remove_block(text, **header);
-    edit.delete_file = created && edit.existed && text.empty();
+    // Runtimes the user added under mkata's table header would otherwise land in the table
+    // before it: then the header stays, unmarked, as the user's.
+    auto table = parse_toml_text(text, path);
+    const toml::table* user_runtimes = table ? (*table)["engine"]["runtimes"].as_table() : nullptr;
+    if (!table || (user_runtimes && !user_runtimes->empty())) {
+      text = unwrap_block(text, **header);
+    } else {
+      text = remove_block(text, **header);
+      edit.delete_file = created && edit.existed && text.empty();
+    }
   }
   edit.after = text;
   return edit;
@@ -259,6 +271,7 @@ namespace {
 struct EngineFile {
   std::string path;
   std::optional<std::string> current;
+  std::shared_ptr<FileEdit> file;  // locked until the edit is applied
 };
 
 Result<EngineFile> read_engine_file(const InstallRequest& r) {
@@ -266,11 +279,10 @@ Result<EngineFile> read_engine_file(const InstallRequest& r) {
   f.path = !r.config.empty() ? r.config
            : r.engine == "docker" ? under_root(r.root, "/etc/docker/daemon.json")
                                   : under_root(r.root, "/etc/containers/containers.conf");
-  if (path_exists(f.path)) {
-    auto text = read_file(f.path);
-    if (!text) return fail(text.error());
-    f.current = *text;
-  }
+  auto file = open_config_file(f.path);
+  if (!file) return fail(file.error());
+  f.file = *file;
+  f.current = current_bytes(*f.file);
   return f;
 }
 
@@ -342,8 +354,10 @@ Result<InstallReport> install_engine(const InstallRequest& r, const NodeHooks& h
   auto file = read_engine_file(r);
   if (!file) return fail(file.error());
   auto edit = r.engine == "docker" ? plan_docker_install(file->path, file->current, *handlers)
-                                   : plan_podman_install(file->path, file->current, *handlers);
+                                   : plan_podman_install(file->path, file->current, *handlers,
+                                                         uninstall_flags_of(r));
   if (!edit) return fail(edit.error());
+  edit->file = file->file;
   auto report = finish_engine(r, hooks, *edit, true, check_only, out);
   if (report && !r.dry_run && !check_only) install_adapters(r, *handlers, report->notes);
   return report;
@@ -358,6 +372,7 @@ Result<InstallReport> uninstall_engine(const InstallRequest& r, const NodeHooks&
   auto edit = r.engine == "docker" ? plan_docker_uninstall(file->path, file->current, *handlers)
                                    : plan_podman_uninstall(file->path, file->current, r.runtimes);
   if (!edit) return fail(edit.error());
+  edit->file = file->file;
   return finish_engine(r, hooks, *edit, false, false, out);
 }
 

@@ -37,9 +37,11 @@ Result<ConfigEdit> plan_docker_uninstall(const std::string& path,
 std::string podman_runtime_line(const RuntimeHandler& handler);
 
 /// Plans adding/removing Podman runtimes in containers.conf text (nullopt: absent file).
+/// `uninstall_flags` (e.g. "--config F") go into the markers' uninstall command.
 Result<ConfigEdit> plan_podman_install(const std::string& path,
                                        const std::optional<std::string>& current,
-                                       const std::vector<RuntimeHandler>& handlers);
+                                       const std::vector<RuntimeHandler>& handlers,
+                                       const std::string& uninstall_flags = "");
 Result<ConfigEdit> plan_podman_uninstall(const std::string& path,
                                          const std::optional<std::string>& current,
                                          const std::vector<std::string>& runtimes);

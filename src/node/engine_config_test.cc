@@ -99,5 +99,18 @@ TEST(PodmanConfig, WithoutARuntimesTableMkataAddsItsOwnAndRemovesIt) {
   EXPECT_EQ(none->after, original);
 }
 
+TEST(PodmanConfig, RuntimesTheUserAddedUnderMkatasTableKeepTheirTable) {
+  const std::string original = "[engine]\ncgroup_manager = \"cgroupfs\"\n";
+  auto installed = plan_podman_install("/c.conf", original, {kata_handler()});
+  ASSERT_TRUE(installed) << installed.error().message();
+  std::string edited = installed->after + "myrt = [\"/usr/bin/myrt\"]\n";
+  auto removed = plan_podman_uninstall("/c.conf", edited, {"kata"});
+  ASSERT_TRUE(removed) << removed.error().message();
+  auto table = parse_toml_text(removed->after, "x");
+  ASSERT_TRUE(table) << table.error().message();
+  EXPECT_TRUE((*table)["engine"]["runtimes"]["myrt"].is_array()) << removed->after;
+  EXPECT_EQ(removed->after, original + "[engine.runtimes]\nmyrt = [\"/usr/bin/myrt\"]\n");
+}
+
 }  // namespace
 }  // namespace mkata::node

@@ -1,6 +1,8 @@
 // mkata install / uninstall (see installer.h). main() prints; this file only returns lines.
 #include "node/installer.h"
 
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
 
 #include "core/files.h"
@@ -62,22 +64,21 @@ Result<Resolved> resolve(const InstallRequest& r) {
     }
   }
   if (!r.address.empty()) resolved.layout.address = r.address;
+  target.uninstall_flags = uninstall_flags_of(r);
   return resolved;
 }
 
-// The file's current bytes, nullopt when absent. A template that must exist (MicroK8s) is an error.
-Result<std::optional<std::string>> read_current(const Resolved& resolved) {
+// The file, opened and locked for the edit (absent is fine). A template that must exist
+// (MicroK8s) is an error.
+Result<std::shared_ptr<FileEdit>> read_current(const Resolved& resolved) {
   const std::string& path = resolved.layout.target.path;
-  if (!path_exists(path)) {
-    if (resolved.layout.distro == Distro::kMicrok8s) {
-      return fail(Error::usage("MicroK8s's containerd template " + path +
-                               " does not exist (is MicroK8s installed?)"));
-    }
-    return std::optional<std::string>();
+  auto file = open_config_file(path);
+  if (!file) return fail(file.error());
+  if (!(*file)->exists() && resolved.layout.distro == Distro::kMicrok8s) {
+    return fail(Error::usage("MicroK8s's containerd template " + path +
+                             " does not exist (is MicroK8s installed?)"));
   }
-  auto text = read_file(path);
-  if (!text) return fail(text.error());
-  return std::optional<std::string>(*text);
+  return file;
 }
 
 Result<LoadedRuntimes> preflight(const Resolved& resolved, const NodeHooks& hooks) {
@@ -187,7 +188,7 @@ Result<void> write_checked(const ConfigEdit& edit, Lines& out) {
     out.push_back("removed " + edit.path + " (mkata had created it)");
   } else {
     out.push_back("wrote " + edit.path +
-                  (edit.existed ? " (backup: " + edit.path + ".mkata-backup)" : ""));
+                  (edit.existed ? " (backup: " + backup_path_of(edit) + ")" : ""));
   }
   return {};
 }
@@ -203,7 +204,7 @@ nlohmann::json config_facts(const ConfigEdit& edit, bool dry_run) {
                       {"changed", edit.changed() && !dry_run},
                       {"action", dry_run && edit.changed() ? "would be " + action : action}};
   j["backup"] = edit.changed() && edit.existed && !dry_run
-                    ? nlohmann::json(edit.path + ".mkata-backup")
+                    ? nlohmann::json(backup_path_of(edit))
                     : nlohmann::json(nullptr);
   return j;
 }
@@ -276,8 +277,9 @@ Result<InstallReport> install_containerd(const InstallRequest& r, const NodeHook
   }
   auto current = read_current(*resolved);
   if (!current) return fail(current.error());
-  auto edit = plan_install(resolved->layout.target, *current, *handlers);
+  auto edit = plan_install(resolved->layout.target, current_bytes(**current), *handlers);
   if (!edit) return fail(edit.error());
+  edit->file = *current;
   Lines out = {"distribution: " + resolved->how + "; config: " + edit->path + " (schema v" +
                std::to_string(static_cast<int>(edit->schema)) + ")"};
   out.insert(out.end(), notes.begin(), notes.end());
@@ -327,8 +329,9 @@ Result<InstallReport> uninstall_containerd(const InstallRequest& r, const NodeHo
   if (!resolved) return fail(resolved.error());
   auto current = read_current(*resolved);
   if (!current) return fail(current.error());
-  auto edit = plan_uninstall(resolved->layout.target, *current, r.runtimes);
+  auto edit = plan_uninstall(resolved->layout.target, current_bytes(**current), r.runtimes);
   if (!edit) return fail(edit.error());
+  edit->file = *current;
   Lines out = {"distribution: " + resolved->how + "; config: " + edit->path};
   out.insert(out.end(), edit->notes.begin(), edit->notes.end());
   nlohmann::json facts = {{"distribution", distro_name(resolved->layout.distro)},
@@ -423,6 +426,43 @@ InstallReport dry_run_report(const ConfigEdit& edit, std::vector<std::string> no
   report.notes = std::move(notes);
   report.facts["diff"] = report.output;
   return report;
+}
+
+namespace {
+
+// The value as one shell word: as is when it is plain, else in single quotes ($'...' with \xNN
+// escapes when it holds control characters, so that the marker stays one line).
+std::string shell_word(const std::string& value) {
+  bool plain = !value.empty();
+  bool control = false;
+  for (unsigned char c : value) {
+    plain &= std::isalnum(c) ||
+             std::string_view("_./:=@%+-,").find(static_cast<char>(c)) != std::string_view::npos;
+    control |= c < 0x20 || c == 0x7f;
+  }
+  if (plain) return value;
+  std::string out = control ? "$'" : "'";
+  for (unsigned char c : value) {
+    if (control && (c < 0x20 || c == 0x7f || c == '\\' || c == '\'')) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else if (!control && c == '\'') {
+      out += "'\\''";
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string uninstall_flags_of(const InstallRequest& r) {
+  std::vector<std::string> flags;
+  if (r.distro != "auto" && !r.distro.empty()) flags.push_back("--distro " + shell_word(r.distro));
+  if (!r.config.empty()) flags.push_back("--config " + shell_word(r.config));
+  return join(flags, " ");
 }
 
 NodeHooks real_node_hooks() {

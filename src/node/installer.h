@@ -76,6 +76,10 @@ void install_adapters(const InstallRequest& request, const std::vector<RuntimeHa
 /// The real hooks.
 NodeHooks real_node_hooks();
 
+/// The flags of `mkata uninstall` that name the same file as this request: "--distro D" when
+/// given (not auto), "--config F" when given (shell-quoted), joined by a space; "" for neither.
+std::string uninstall_flags_of(const InstallRequest& request);
+
 /// Installs the runtimes; returns what to print. Plan, then act: every input is checked before
 /// anything changes — the request's paths, the config parses and plans, the file is editable,
 /// containerd answers (unless no_restart), the --runtime-classes file can be written. Errors:

@@ -1,6 +1,7 @@
 // A unified diff of two texts, for `mkata install --dry-run`: the user sees exactly the lines
-// that would change, in the format of `diff -u`, without any file being touched. Line-based LCS
-// (config files are a few hundred lines); three lines of context.
+// that would change, in the format of `diff -u`, without any file being touched. Line-based, in
+// linear space (Myers' middle-snake algorithm: a 15 MiB file costs a few times its size, not the
+// square of its line count); three lines of context.
 #pragma once
 
 #include <string>

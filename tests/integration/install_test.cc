@@ -396,12 +396,13 @@ TEST(InstallCli, ReadOnlyAndUnreadableFiles) {
                                    ": the file is read-only (mode 0444)");
   EXPECT_EQ(must_read(ro), original);
 
-  // A directory where the file should be cannot be read by anyone, root included.
+  // A directory where the file should be is refused before anything is read or backed up.
   ASSERT_TRUE(make_directories(dir / "dir.toml"));
   r = mkata({"install", "--runtime", "kata", "--config", dir / "dir.toml", "--no-restart"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(first_line(r.err),
-            "mkata: error: install kata: read " + dir / "dir.toml" + ": Is a directory");
+            "mkata: error: install kata: read " + dir / "dir.toml" +
+                ": not a regular file (directory)");
   if (geteuid() != 0) {
     std::string secret = dir / "secret.toml";
     ASSERT_TRUE(write_file_atomic(secret, original, 0000));
