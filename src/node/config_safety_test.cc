@@ -142,7 +142,7 @@ TEST(ConfigSafety, TwoConcurrentInstallsKeepBothRuntimes) {
   ASSERT_TRUE(write_file_atomic(file, "version = 2\n"));
   FakeNode first, second;
   std::thread other;
-  Result<std::vector<std::string>> other_result = std::vector<std::string>{};
+  Result<InstallReport> other_result = InstallReport{};
   // The second run starts while the first holds the file between its read and its write.
   first.during_preflight = [&] {
     other = std::thread(
