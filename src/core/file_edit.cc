@@ -38,15 +38,6 @@ std::string base_of(const std::string& path) {
   return basename(copy.data());
 }
 
-std::string type_name(mode_t mode) {
-  if (S_ISCHR(mode)) return "character device";
-  if (S_ISBLK(mode)) return "block device";
-  if (S_ISFIFO(mode)) return "FIFO";
-  if (S_ISSOCK(mode)) return "socket";
-  if (S_ISDIR(mode)) return "directory";
-  return "special file";
-}
-
 std::string hex_sha256(const std::string& bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned size = 0;
@@ -209,7 +200,7 @@ Result<FileEdit> FileEdit::open(const std::string& path, std::chrono::millisecon
     }
     if (!S_ISREG(st.st_mode)) {
       return fail(
-          Error::usage("read " + what + ": not a regular file (" + type_name(st.st_mode) + ")"));
+          Error::usage("read " + what + ": not a regular file (" + file_type_name(st.st_mode) + ")"));
     }
     // O_NONBLOCK: a FIFO swapped in after the stat must not block the open.
     int fd =
@@ -220,7 +211,7 @@ Result<FileEdit> FileEdit::open(const std::string& path, std::chrono::millisecon
     if (fstat(fd, &locked) != 0) return fail(Error::from_errno("read " + what, errno));
     if (!S_ISREG(locked.st_mode)) {
       return fail(Error::usage("read " + what + ": not a regular file (" +
-                               type_name(locked.st_mode) + ")"));
+                               file_type_name(locked.st_mode) + ")"));
     }
     if (static_cast<size_t>(locked.st_size) > kMaxEditableFileBytes) {
       return fail(Error::usage("read " + what + ": the file is larger than " +

@@ -18,15 +18,6 @@ namespace {
 
 std::optional<size_t> g_fail_after;
 
-std::string file_type_name(mode_t mode) {
-  if (S_ISCHR(mode)) return "character device";
-  if (S_ISBLK(mode)) return "block device";
-  if (S_ISFIFO(mode)) return "FIFO";
-  if (S_ISSOCK(mode)) return "socket";
-  if (S_ISDIR(mode)) return "directory";
-  return "special file";
-}
-
 // Writes all of content to an open descriptor, retrying short writes.
 bool write_all(int fd, const std::string& content) {
   size_t done = 0;
@@ -46,6 +37,15 @@ std::string dir_of(const std::string& path) {
 }
 
 }  // namespace
+
+std::string file_type_name(mode_t mode) {
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  if (S_ISFIFO(mode)) return "FIFO";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISDIR(mode)) return "directory";
+  return "special file";
+}
 
 namespace testing {
 void fail_atomic_writes_after(std::optional<size_t> bytes) { g_fail_after = bytes; }

@@ -15,6 +15,9 @@
 
 namespace mkata {
 
+/// The name of a non-regular file type for messages: "character device", "FIFO", "directory"…
+std::string file_type_name(mode_t mode);
+
 /// Reads a whole file. Error: "read <path>: <strerror>".
 Result<std::string> read_file(const std::string& path);
 
