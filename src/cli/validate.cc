@@ -1,7 +1,9 @@
-// mkata validate: run the sample workloads under every usable runtime on the embedded node,
-// prove the isolation, and report (src/validate/scenario.h). Exit 0 only when every runtime
-// that ran passed; 1 on a validation failure; 130 after Ctrl-C (everything is torn down first).
+// mkata validate: run the sample workloads under every usable runtime on a target (the embedded
+// node, Docker, Podman), prove the isolation, and report (src/validate/scenario.h). Exit 0 only
+// when every runtime that ran passed; 1 on a validation failure; 130 after Ctrl-C (everything is
+// torn down first).
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -9,6 +11,7 @@
 #include "core/interrupt.h"
 #include "core/output_path.h"
 #include "core/progress.h"
+#include "engine/docker_api.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "validate/scenario.h"
@@ -36,12 +39,14 @@ std::string timing(const report::RuntimeOutcome& r, const std::string& phase) {
 
 Result<int> validate_command(const CommandArgs& args) {
   ArgParser parser("validate",
-                   "run helloworld and autoscale under every usable runtime through CRI, prove "
-                   "the isolation, report");
+                   "run helloworld and autoscale under every usable runtime where containers "
+                   "run (embedded node, Docker, Podman), prove the isolation, report");
   validate::ValidateOptions options;
-  std::string target = "embedded", json_path, report_path, timeout = "30", workloads;
-  parser.option("target", &target, "embedded|kube", "where to run (default embedded)");
-  parser.choices("target", {"embedded", "kube"});
+  std::string json_path, report_path, timeout = "30", workloads, docker_host;
+  std::string& target = options.target;
+  parser.option("target", &target, "NAME",
+                "where to run: embedded (mkata's own node, default), docker, podman");
+  parser.choices("target", {"embedded", "docker", "podman", "kube"});
   parser.repeated("runtime", &options.runtimes, "RT",
                   "runtime to validate (repeatable; default: all usable)");
   parser.choices("runtime", {"runc", "crun", "gvisor", "kata"});
@@ -55,20 +60,42 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.option("bridge", &options.node.bridge, "NAME", "bridge interface");
   parser.option("subnet", &options.node.subnet, "CIDR", "pod subnet inside 100.64.0.0/10");
   parser.option("workloads", &workloads, "DIR", "directory of the workload binaries");
+  parser.option("docker-host", &docker_host, "unix:///SOCKET",
+                "--target docker: the Engine API socket (default $DOCKER_HOST, else "
+                "unix:///var/run/docker.sock)");
+  parser.option("engine-network", &options.engine_network, "NAME",
+                "--target docker|podman: the network the containers join (default: the "
+                "engine's default bridge)");
   auto go = parser.parse(args);
   if (!go) return fail(go.error());
   if (!*go) return kExitOk;
   if (target == "kube") {
     return fail(usage_error("validate",
                             "--target kube is on the roadmap, not implemented yet "
-                            "(accepted today: embedded)"));
+                            "(accepted today: embedded, docker, podman)"));
   }
   auto seconds = parse_number("validate", "timeout", timeout, 1, 3600, "seconds");
   if (!seconds) return fail(seconds.error());
   options.ready_timeout = std::chrono::seconds(*seconds);
   options.workload_dir = workloads;
-  if (auto r = options.node.validate(); !r)
-    return fail(usage_error("validate", r.error().message()));
+  if (target == "embedded") {
+    if (auto r = options.node.validate(); !r)
+      return fail(usage_error("validate", r.error().message()));
+  }
+  if (!docker_host.empty() && target != "docker") {
+    return fail(usage_error("validate",
+                            "--docker-host is for --target docker (the target is " + target + ")"));
+  }
+  if (!options.engine_network.empty() && target == "embedded") {
+    return fail(usage_error("validate",
+                            "--engine-network is for --target docker or podman (the embedded "
+                            "node's network is --network)"));
+  }
+  if (target == "docker") {
+    auto socket = engine::docker_socket_path(docker_host, std::getenv("DOCKER_HOST"));
+    if (!socket) return fail(usage_error("validate", socket.error().message()));
+    options.docker_socket = *socket;
+  }
 
   // Plan, then act: a report that cannot be written fails now, not after minutes of pods.
   for (const auto& [flag, path] : {std::pair{"--json", json_path}, {"--report", report_path}}) {

@@ -33,7 +33,8 @@ Result<HttpResponse> http_request(const HttpRequest& request) {
   if (request.method != "GET")
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.body.empty()) {
-    headers = curl_slist_append(headers, "Content-Type: application/json");
+    std::string content_type = "Content-Type: " + request.content_type;
+    headers = curl_slist_append(headers, content_type.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));

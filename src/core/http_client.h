@@ -17,7 +17,8 @@ struct HttpRequest {
   std::string method = "GET";
   std::string url;  ///< "http://100.64.14.5:8080/healthz"; with unix_socket, the host is ignored
   std::string unix_socket;  ///< "" = TCP; else the daemon's socket path
-  std::string body;         ///< sent with Content-Type: application/json when not empty
+  std::string body;         ///< sent (with content_type) when not empty
+  std::string content_type = "application/json";  ///< e.g. "application/x-tar" for an image
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
 };
 

@@ -1,5 +1,8 @@
 #include "core/strings.h"
 
+#include <mutex>
+#include <random>
+
 namespace mkata {
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -37,6 +40,20 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string random_hex(size_t n) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::mutex mutex;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::lock_guard lock(mutex);
+  std::string out;
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; ++i, v >>= 4) {
+    if (i % 16 == 0) v = rng();
+    out += kHex[v & 15];
+  }
+  return out;
 }
 
 }  // namespace mkata

@@ -17,4 +17,7 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
 
+/// `n` random lowercase hex digits (unique names and IDs, not secrets). Thread-safe.
+std::string random_hex(size_t n);
+
 }  // namespace mkata

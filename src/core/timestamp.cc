@@ -13,4 +13,10 @@ std::string utc_now() {
   return text;
 }
 
+long long ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
+
 }  // namespace mkata

@@ -2,21 +2,17 @@
 // Results).
 #include "engine/docker_api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "core/http_client.h"
 #include "core/strings.h"
+#include "engine/json_fields.h"
 
 namespace mkata::engine {
 namespace {
 
 using nlohmann::json;
-
-std::string string_at(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
 
 // Docker's error body is {"message": "..."}; fall back to the raw text.
 std::string error_message(const std::string& body) {
@@ -72,17 +68,78 @@ std::optional<std::pair<int, int>> engine_version(const std::string& v) {
   return std::pair{major, minor};
 }
 
-Result<DockerInfo> DockerClient::info() const {
-  auto r = http_request({.method = "GET",
-                         .url = "http://localhost/info",
+std::string containerd_version_of(const std::string& version_json) {
+  auto j = json::parse(version_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "";
+  auto it = j.find("Components");
+  if (it == j.end() || !it->is_array()) return "";
+  for (const auto& c : *it) {
+    if (c.is_object() && string_at(c, "Name") == "containerd") return string_at(c, "Version");
+  }
+  return "";
+}
+
+std::string render_docker_create(const EngineContainer& c) {
+  json body = json::object();
+  body["Image"] = c.image;
+  if (!c.command.empty()) body["Entrypoint"] = c.command;
+  json env = json::array();
+  for (const auto& [k, v] : c.env) env.push_back(k + "=" + v);
+  body["Env"] = env;
+  if (!c.user.empty()) body["User"] = c.user;
+  body["Labels"] = c.labels;
+  json host = json::object();
+  if (!c.runtime.empty()) host["Runtime"] = c.runtime;
+  host["ReadonlyRootfs"] = c.read_only_rootfs;
+  if (c.drop_all_capabilities) host["CapDrop"] = json::array({"ALL"});
+  if (c.no_new_privileges) host["SecurityOpt"] = json::array({"no-new-privileges"});
+  host["NetworkMode"] = c.network.empty() ? "default" : c.network;
+  json ulimits = json::array();
+  for (const auto& u : c.ulimits) {
+    ulimits.push_back({{"Name", u.name}, {"Soft", u.soft}, {"Hard", u.hard}});
+  }
+  if (!ulimits.empty()) host["Ulimits"] = ulimits;
+  body["HostConfig"] = host;
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string demux_docker_stream(const std::string& bytes) {
+  std::string out;
+  size_t pos = 0;
+  while (pos + 8 <= bytes.size()) {
+    auto b = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])); };
+    size_t size = (b(pos + 4) << 24) | (b(pos + 5) << 16) | (b(pos + 6) << 8) | b(pos + 7);
+    pos += 8;
+    out.append(bytes, pos, std::min(size, bytes.size() - pos));
+    pos += size;
+  }
+  return out;
+}
+
+Result<HttpResponse> DockerClient::call(const std::string& method, const std::string& path,
+                                        const std::string& body, const std::string& content_type,
+                                        std::chrono::milliseconds timeout,
+                                        std::vector<long> also_ok) const {
+  auto r = http_request({.method = method,
+                         .url = "http://localhost" + path,
                          .unix_socket = socket_,
-                         .body = {},
-                         .timeout = std::chrono::seconds(10)});
+                         .body = body,
+                         .content_type = content_type,
+                         .timeout = timeout});
   if (!r) return fail(r.error().wrap("docker"));
-  if (r->status != 200) {
-    return fail("docker: GET /info: HTTP " + std::to_string(r->status) + ": " +
+  bool ok = (r->status >= 200 && r->status < 300) ||
+            std::find(also_ok.begin(), also_ok.end(), r->status) != also_ok.end();
+  if (!ok) {
+    std::string shown = path.substr(0, path.find('?'));
+    return fail("docker: " + method + " " + shown + ": HTTP " + std::to_string(r->status) + ": " +
                 error_message(r->body));
   }
+  return r;
+}
+
+Result<DockerInfo> DockerClient::info() const {
+  auto r = call("GET", "/info", "", "application/json", std::chrono::seconds(10));
+  if (!r) return fail(r.error());
   auto info = parse_docker_info(r->body);
   if (!info) return fail(info.error().wrap("docker"));
   return info;

@@ -14,6 +14,8 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/http_client.h"
+#include "engine/container_engine.h"
 
 namespace mkata::engine {
 
@@ -46,6 +48,18 @@ Result<DockerInfo> parse_docker_info(const std::string& json);
 /// The major and minor version of "20.10.24+dfsg1" / "28.5.2" (nullopt when unparsable).
 std::optional<std::pair<int, int>> engine_version(const std::string& server_version);
 
+/// GET /version's containerd component ("1.6.20~ds1"), "" when it does not say.
+std::string containerd_version_of(const std::string& version_json);
+
+/// The body of POST /containers/create for `c` (Engine API 1.41, Docker 20.10 and later):
+/// Entrypoint (when c.command is set), Env, User, Labels and HostConfig {Runtime,
+/// ReadonlyRootfs, CapDrop ["ALL"], SecurityOpt ["no-new-privileges"], NetworkMode, Ulimits}.
+std::string render_docker_create(const EngineContainer& c);
+
+/// The text of a non-TTY container's log stream: each frame is an 8-byte header (stream, 0, 0,
+/// 0, big-endian length) and its bytes; a truncated frame keeps what arrived.
+std::string demux_docker_stream(const std::string& bytes);
+
 /// A client of one daemon.
 class DockerClient {
  public:
@@ -54,6 +68,15 @@ class DockerClient {
   /// GET /info. Errors: no answer (environment), an HTTP error ("docker: GET /info: HTTP 500:
   /// <message>"), or an unparsable answer.
   Result<DockerInfo> info() const;
+
+  /// One call of the Engine API. An HTTP status outside `ok` (default: 2xx) is an error
+  /// "docker: POST /containers/create: HTTP 404: No such image: …". No answer is an environment
+  /// error naming the socket.
+  Result<HttpResponse> call(const std::string& method, const std::string& path,
+                            const std::string& body = "",
+                            const std::string& content_type = "application/json",
+                            std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                            std::vector<long> also_ok = {}) const;
 
   const std::string& socket_path() const { return socket_; }
 

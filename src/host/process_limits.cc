@@ -78,15 +78,22 @@ ProcessLimits probe_process_limits(const HostRoot& root) {
   return l;
 }
 
-std::vector<std::string> podman_ulimit_args(const ProcessLimits& limits) {
+std::vector<std::pair<std::string, uint64_t>> podman_ulimits(const ProcessLimits& limits) {
   if (exceeded(limits).empty()) return {};
   // Both, always: once any --ulimit is given Podman 4.3 no longer applies its nproc default of
   // 32768 but writes 1048576, and podman itself runs (so conmon and runc run) with nproc lowered
   // to 32768 — measured: nproc=32769 fails where 32768 starts.
-  uint64_t nofile = at_most(limits.nofile_hard, kPodmanDefaultNofile);
-  uint64_t nproc = at_most(limits.nproc_hard, kPodmanDefaultNproc);
-  return {"--ulimit", "nofile=" + std::to_string(nofile) + ":" + std::to_string(nofile), "--ulimit",
-          "nproc=" + std::to_string(nproc) + ":" + std::to_string(nproc)};
+  return {{"nofile", at_most(limits.nofile_hard, kPodmanDefaultNofile)},
+          {"nproc", at_most(limits.nproc_hard, kPodmanDefaultNproc)}};
+}
+
+std::vector<std::string> podman_ulimit_args(const ProcessLimits& limits) {
+  std::vector<std::string> args;
+  for (const auto& [name, value] : podman_ulimits(limits)) {
+    args.push_back("--ulimit");
+    args.push_back(name + "=" + std::to_string(value) + ":" + std::to_string(value));
+  }
+  return args;
 }
 
 std::optional<std::string> podman_limits_note(const ProcessLimits& limits) {

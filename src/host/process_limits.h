@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/evidence.h"
@@ -36,6 +37,11 @@ struct ProcessLimits {
 /// Reads /proc/self/limits and /proc/self/status through root. Never fails: what is unreadable
 /// stays nullopt and the evidence says so.
 ProcessLimits probe_process_limits(const HostRoot& root);
+
+/// The limits (name → soft = hard value) that keep Podman's containers within the hard limits,
+/// e.g. {{"nofile", 20000}, {"nproc", 32768}}; empty when Podman's defaults fit (or
+/// CAP_SYS_RESOURCE is present, or nothing is known). Both or none.
+std::vector<std::pair<std::string, uint64_t>> podman_ulimits(const ProcessLimits& limits);
 
 /// The `--ulimit` arguments that keep Podman's containers within the hard limits, e.g.
 /// {"--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768"}; empty when Podman's

@@ -59,11 +59,18 @@ std::string render_json(const ValidationRecord& record) {
   }
   json runtimes = json::array();
   for (const auto& r : record.runtimes) runtimes.push_back(runtime_json(r, record.host_info));
-  json j = {{"schema", "mkata.validate/v1"}, {"started", record.started_utc},
-            {"target", record.target},       {"host", record.host_name},
-            {"passed", record.passed},       {"error", record.error},
-            {"versions", versions},          {"check", check},
-            {"runtimes", runtimes},          {"timings_ms", timings_json(record.timings)}};
+  json j = {{"schema", "mkata.validate/v1"},
+            {"started", record.started_utc},
+            {"target", record.target},
+            {"host", record.host_name},
+            {"passed", record.passed},
+            {"error", record.error},
+            {"versions", versions},
+            {"check", check},
+            {"runtimes", runtimes},
+            {"timings_ms", timings_json(record.timings)},
+            {"target_description", record.target_description},
+            {"target_notes", record.target_notes}};
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 

@@ -2,6 +2,8 @@
 // answer cannot break the table.
 #include "report/markdown_report.h"
 
+#include <algorithm>
+
 #include "core/strings.h"
 
 namespace mkata::report {
@@ -34,12 +36,13 @@ std::string ms_of(const std::vector<PhaseTiming>& timings, const std::string& ph
   return "—";
 }
 
-std::string runtime_section(const RuntimeOutcome& r) {
+// handler_label: what the target calls the name a runtime runs under.
+std::string runtime_section(const RuntimeOutcome& r, const std::string& handler_label) {
   std::string md = "### " + r.name + " (" + r.display_name + ")\n\n";
   md += "- Result: **" + verdict(r.status) + "**";
   if (!r.reason.empty()) md += " — " + r.reason;
   md += "\n";
-  if (!r.handler.empty()) md += "- CRI runtime handler: `" + r.handler + "`\n";
+  if (!r.handler.empty()) md += "- " + handler_label + ": `" + r.handler + "`\n";
   for (const auto& [workload, answer] : r.answers) {
     md += "- " + workload + " answered: `" + cell(answer) + "`\n";
   }
@@ -62,13 +65,20 @@ std::string runtime_section(const RuntimeOutcome& r) {
 std::string render_markdown(const ValidationRecord& record) {
   std::string md = "# mkata validate — execution report\n\n";
   md += "- Date (UTC): " + record.started_utc + "\n";
-  md += "- Target: " + record.target + "\n";
+  md += "- Target: " + record.target +
+        (record.target_description.empty() ? "" : " — " + record.target_description) + "\n";
+  for (const auto& note : record.target_notes) md += "  - " + note + "\n";
   if (!record.host_name.empty()) md += "- Host: " + record.host_name + "\n";
   md += "- Result: **" + std::string(record.passed ? "PASSED" : "FAILED") + "**\n";
   if (!record.error.empty()) md += "- Error: " + record.error + "\n";
-  md += "- Wall time: " + ms_of(record.timings, "total") + " (node up " +
-        ms_of(record.timings, "node_up") + ", node down " + ms_of(record.timings, "node_down") +
-        ")\n\n";
+  std::vector<std::string> phases;
+  for (const auto& t : record.timings) {
+    std::string phase = t.phase;
+    std::replace(phase.begin(), phase.end(), '_', ' ');
+    if (t.phase != "total") phases.push_back(phase + " " + std::to_string(t.ms) + " ms");
+  }
+  md += "- Wall time: " + ms_of(record.timings, "total") +
+        (phases.empty() ? "" : " (" + join(phases, ", ") + ")") + "\n\n";
   md += "## Versions\n\n| component | version |\n|---|---|\n";
   for (const auto& v : record.versions) md += "| " + v.component + " | " + cell(v.version) + " |\n";
   md += "\n## Host check (`mkata check`)\n\n| runtime | usable | reasons |\n|---|---|---|\n";
@@ -85,7 +95,9 @@ std::string render_markdown(const ValidationRecord& record) {
           " | " + ms_of(r.timings, "total") + " |\n";
   }
   md += "\n## Runtimes\n\n";
-  for (const auto& r : record.runtimes) md += runtime_section(r);
+  std::string handler_label =
+      record.target == "embedded" ? "CRI runtime handler" : "`" + record.target + "` runtime";
+  for (const auto& r : record.runtimes) md += runtime_section(r, handler_label);
   return md;
 }
 

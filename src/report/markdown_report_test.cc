@@ -37,5 +37,20 @@ TEST(MarkdownReport, ShowsVersionsCheckSummaryAndEvidence) {
   EXPECT_NE(md.find("| helloworld_ready | 1001 |\n"), std::string::npos);
 }
 
+TEST(MarkdownReport, NamesTheTargetItsEngineAndHowItRan) {
+  ValidationRecord r;
+  r.target = "podman";
+  r.target_description = "Podman 4.3.1 (rootful)";
+  r.target_notes = {"--ulimit nofile=20000:20000"};
+  r.runtimes = {{"runc", "runc Containers", "runc", "passed", "", "", {}, {}, {}}};
+  r.timings = {{"images_load", 300}, {"total", 900}};
+  std::string md = render_markdown(r);
+  EXPECT_NE(md.find("- Target: podman — Podman 4.3.1 (rootful)\n  - --ulimit nofile=20000:20000\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- Wall time: 900 ms (images load 300 ms)\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("- `podman` runtime: `runc`\n"), std::string::npos) << md;
+}
+
 }  // namespace
 }  // namespace mkata::report

@@ -55,6 +55,8 @@ struct RuntimeOutcome {
 struct ValidationRecord {
   std::string started_utc;  ///< ISO 8601, e.g. "2026-11-27T23:50:01Z"
   std::string target = "embedded";
+  std::string target_description;  ///< e.g. "Docker Engine 20.10.24+dfsg1 at /var/run/docker.sock"
+  std::vector<std::string> target_notes;  ///< how the target ran the workloads (e.g. --ulimit)
   std::string host_name;
   std::string host_info;  ///< the host's view as JSON text (same fields as /info)
   std::vector<ComponentVersion> versions;

@@ -1,24 +1,12 @@
 // See embedded_target.h.
 #include "validate/embedded_target.h"
 
-#include <random>
-
+#include "core/files.h"
 #include "core/strings.h"
 #include "validate/pod_run.h"
 
 namespace mkata::validate {
 namespace {
-
-std::string random_uid() {
-  static std::mt19937_64 rng{std::random_device{}()};
-  static std::mutex mutex;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::lock_guard lock(mutex);
-  std::string uid;
-  auto v = rng();
-  for (int i = 0; i < 16; ++i, v >>= 4) uid += kHex[v & 15];
-  return uid;
-}
 
 PodRun pod_run_of(const Deployment& d) {
   PodRun run;
@@ -93,7 +81,7 @@ Result<void> EmbeddedTarget::start(Deployment& d) {
   placement.handler = d.handler;
   placement.node_name = node_->description().network_name;
   placement.cgroup_parent = node_->description().cgroup_parent;
-  placement.uid = random_uid();
+  placement.uid = random_hex(16);
   placement.log_directory = layout_.options.state_dir + "/pods/" + placement.uid;
   PodRun run;
   run.workload = d.workload;
@@ -103,6 +91,8 @@ Result<void> EmbeddedTarget::start(Deployment& d) {
   if (!run.container_id.empty()) {
     std::lock_guard lock(mutex_);
     container_ids_[run.pod_id] = run.container_id;
+    log_files_[run.pod_id] =
+        placement.log_directory + "/" + render_container_spec(d.workload).log_path;
   }
   const std::string& w = d.workload.name;
   d.timings.push_back({w + "_run_pod_sandbox", run.run_pod_ms});
@@ -122,6 +112,34 @@ std::optional<int> EmbeddedTarget::exit_code(const Deployment& d) {
   return pod_exit_code(*node_, run);
 }
 
+std::string EmbeddedTarget::logs(const Deployment& d) {
+  std::string path;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = log_files_.find(d.id);
+    if (it == log_files_.end()) return "";
+    path = it->second;
+  }
+  auto text = read_file(path);
+  if (!text) return "";
+  // CRI log lines are "<time> <stream> <P|F> <text>": keep the text.
+  std::vector<std::string> lines;
+  for (const auto& line : split(trim(*text), '\n')) {
+    size_t at = 0;
+    for (int field = 0; field < 3 && at != std::string::npos; ++field) {
+      at = line.find(' ', at);
+      if (at != std::string::npos) ++at;
+    }
+    lines.push_back(at == std::string::npos ? line : line.substr(at));
+  }
+  return join(lines, "\n");
+}
+
+std::string EmbeddedTarget::description() const {
+  return "mkata's embedded node (a private containerd driven through CRI) in " +
+         options_.node.state_dir;
+}
+
 Result<void> EmbeddedTarget::remove(const Deployment& d) {
   return remove_pod(*node_, pod_run_of(d));
 }
@@ -134,11 +152,6 @@ std::vector<report::ComponentVersion> EmbeddedTarget::versions() {
   }
   if (containerd.empty() && tools_) containerd = tools_->get("containerd").version;
   v.push_back({"containerd", containerd});
-  for (const char* tool : {"runc", "crun", "runsc", "containerd-shim-kata-v2", "kata-runtime"}) {
-    if (!tools_) break;
-    const auto& t = tools_->get(tool);
-    v.push_back({tool, t.installed() ? t.version : "not installed"});
-  }
   return v;
 }
 

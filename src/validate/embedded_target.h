@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "embedded/embedded_node.h"
 #include "embedded/handler_choice.h"
@@ -31,6 +32,7 @@ class EmbeddedTarget final : public Target {
   explicit EmbeddedTarget(EmbeddedTargetOptions options);
 
   std::string name() const override { return "embedded"; }
+  std::string description() const override;
   RuntimeChoice choose(const std::string& runtime, const host::HostFacts& facts,
                        const host::RuntimeVerdict& verdict) override;
   Result<std::map<std::string, RuntimeChoice>> prepare(
@@ -39,6 +41,7 @@ class EmbeddedTarget final : public Target {
   std::map<std::string, std::string> images() const override;
   Result<void> start(Deployment& d) override;
   std::optional<int> exit_code(const Deployment& d) override;
+  std::string logs(const Deployment& d) override;
   Result<void> remove(const Deployment& d) override;
   std::vector<report::ComponentVersion> versions() override;
   Result<void> finish(Progress& progress, std::vector<report::PhaseTiming>& timings) override;
@@ -51,6 +54,7 @@ class EmbeddedTarget final : public Target {
   bool started_here_ = false;
   std::mutex mutex_;                                  ///< guards container_ids_ (parallel starts)
   std::map<std::string, std::string> container_ids_;  ///< pod id → container id
+  std::map<std::string, std::string> log_files_;      ///< pod id → the container's CRI log
   std::optional<host::InstalledTools> tools_;         ///< from the host facts, for versions()
 };
 

@@ -22,10 +22,6 @@ std::optional<Error> exited_early(const std::string& workload,
 
 }  // namespace
 
-long long ms_since(Clock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-}
-
 Result<void> wait_until_ready(const std::string& workload, const std::string& url,
                               Clock::time_point t0, milliseconds timeout,
                               const std::function<std::optional<int>()>& exit_code,

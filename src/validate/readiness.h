@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/timestamp.h"
 
 namespace mkata::validate {
 
@@ -25,8 +26,5 @@ Result<void> wait_until_ready(const std::string& workload, const std::string& ur
                               std::chrono::milliseconds timeout,
                               const std::function<std::optional<int>()>& exit_code,
                               long long& ready_ms);
-
-/// Milliseconds since `start`.
-long long ms_since(std::chrono::steady_clock::time_point start);
 
 }  // namespace mkata::validate

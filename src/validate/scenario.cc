@@ -12,11 +12,11 @@
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 #include "validate/answers.h"
-#include "validate/embedded_target.h"
 #include "validate/http_get.h"
 #include "validate/isolation.h"
 #include "validate/readiness.h"
 #include "validate/target.h"
+#include "validate/target_choice.h"
 
 namespace mkata::validate {
 namespace {
@@ -130,6 +130,15 @@ Result<void> deploy(Target& target, std::chrono::milliseconds ready_timeout, Dep
       d.workload.name, url_of(d, port, d.workload.ready_path), t0, ready_timeout,
       [&] { return target.exit_code(d); }, ready_ms);
   d.timings.push_back({d.workload.name + "_ready", ready_ms});
+  if (!ready && ready.error().kind() != ErrorKind::kInterrupted) {
+    auto lines = split(target.logs(d), '\n');
+    if (lines.size() > 5) lines.erase(lines.begin(), lines.end() - 5);
+    auto output = trim(join(lines, " | "));
+    if (!output.empty()) {
+      return fail(Error(ready.error().message() + " (its last output: " + output + ")",
+                        ready.error().kind()));
+    }
+  }
   return ready;
 }
 
@@ -199,8 +208,9 @@ RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const Valida
   return out;
 }
 
-// The host's part of the versions; the target adds its own components.
-std::vector<report::ComponentVersion> host_versions() {
+// The host's part of the versions (its OS, kernel and runtimes); the target adds its own
+// components.
+std::vector<report::ComponentVersion> host_versions(const host::InstalledTools& tools) {
   std::vector<report::ComponentVersion> v;
   std::string os = "unknown";
   if (auto text = read_file("/etc/os-release")) {
@@ -214,6 +224,10 @@ std::vector<report::ComponentVersion> host_versions() {
   v.push_back({"os", os});
   v.push_back({"kernel", std::string(u.release) + " " + u.version});
   v.push_back({"mkata", MKATA_VERSION});
+  for (const char* tool : {"runc", "crun", "runsc", "containerd-shim-kata-v2", "kata-runtime"}) {
+    const auto& t = tools.get(tool);
+    v.push_back({tool, t.installed() ? t.version : "not installed"});
+  }
   return v;
 }
 
@@ -246,6 +260,8 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options, 
   }
   auto prepared = target.prepare(chosen, progress, record.timings);
   if (!prepared) return fail(prepared.error().wrap("validate"));
+  record.target_description = target.description();
+  record.target_notes = target.notes();
   for (auto& p : plans) {
     if (!p.choice.usable) {
       record.runtimes.push_back(
@@ -261,7 +277,7 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options, 
     }
     record.runtimes.push_back(run_runtime(target, p, options, *host_view, progress));
   }
-  record.versions = host_versions();
+  record.versions = host_versions(facts->tools);
   for (auto& v : target.versions()) record.versions.push_back(v);
   if (auto finished = target.finish(progress, record.timings); !finished) {
     record.error = finished.error().message();
@@ -277,10 +293,9 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options, 
 
 Result<report::ValidationRecord> run_validation(const ValidateOptions& options,
                                                 Progress& progress) {
-  if (auto r = options.node.validate(); !r) return fail(r.error());
-  EmbeddedTarget target(
-      {options.node, options.keep, options.workload_dir, options.handler_overrides});
-  return run_validation(options, target, progress);
+  auto target = make_target(options);
+  if (!target) return fail(target.error().wrap("validate"));
+  return run_validation(options, **target, progress);
 }
 
 }  // namespace mkata::validate

@@ -24,11 +24,17 @@
 
 namespace mkata::validate {
 
+/// The targets `--target` accepts (kube: roadmap).
+inline constexpr const char* kTargetNames[] = {"embedded", "docker", "podman"};
+
 /// Options of a validation run.
 struct ValidateOptions {
+  std::string target = "embedded";    ///< one of kTargetNames
   embedded::NodeOptions node;         ///< the embedded target's node
+  std::string docker_socket;   ///< docker: the Engine API socket (engine::docker_socket_path)
+  std::string engine_network;  ///< docker, podman: the network to join ("" = default)
   std::vector<std::string> runtimes;  ///< requested by name; empty = all four, none required
-  bool keep = false;                  ///< leave a node this run started running
+  bool keep = false;  ///< leave a node this run started running (docker, podman: the images)
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox
   std::string workload_dir;  ///< workload binaries ("" = the image module's lookup)
 
@@ -45,10 +51,11 @@ struct ValidateOptions {
 Result<report::ValidationRecord> run_validation(const ValidateOptions& options, Target& target,
                                                 Progress& progress);
 
-/// Runs the validation on the embedded node of options.node and returns its record (record.passed
-/// says whether it passed; when Ctrl-C stopped it, interrupted() is true and record.error says so).
-/// Errors are environment failures outside any runtime (the host cannot be probed, the node cannot
-/// start).
+/// Runs the validation on options.target and returns its record (record.passed says whether it
+/// passed; when Ctrl-C stopped it, interrupted() is true and record.error says so). Errors are
+/// environment failures outside any runtime (the host cannot be probed, the node cannot start,
+/// the engine does not answer: "validate: docker: GET http://localhost/info on
+/// /var/run/docker.sock: Couldn't connect to server").
 Result<report::ValidationRecord> run_validation(const ValidateOptions& options, Progress& progress);
 
 }  // namespace mkata::validate

@@ -1,10 +1,10 @@
 // Where `mkata validate` runs the workloads: one interface for every place users run containers
-// (PRODUCT.md, Targets) — the embedded node (embedded_target.h) today; Docker, Podman and a
-// Kubernetes cluster next. The scenario (scenario.cc) drives a Target and knows nothing else of
-// it: which runtimes the target can run, making the images available, starting one workload
-// under one runtime and reaching it by address, whether it exited, removing it, the versions of
-// the target's components, and undoing what preparing started. Readiness, the answers, the
-// isolation rules and the report are the scenario's and are the same on every target.
+// (PRODUCT.md, Targets) — the embedded node (embedded_target.h), Docker and Podman
+// (engine_target.h); a Kubernetes cluster next. The scenario (scenario.cc) drives a Target and
+// knows nothing else of it: which runtimes the target can run, making the images available,
+// starting one workload under one runtime and reaching it by address, whether it exited, removing
+// it, the versions of the target's components, and undoing what preparing started. Readiness, the
+// answers, the isolation rules and the report are the scenario's and are the same on every target.
 #pragma once
 
 #include <map>
@@ -45,6 +45,14 @@ class Target {
   /// "embedded", "docker", "podman", … (the report's `target`).
   virtual std::string name() const = 0;
 
+  /// The target in a few words for the report, e.g. "Docker Engine 20.10.24+dfsg1 at
+  /// /var/run/docker.sock" (after prepare()).
+  virtual std::string description() const { return name(); }
+
+  /// What the report should say about how this target ran the workloads (e.g. the --ulimit
+  /// values Podman needed here), after prepare().
+  virtual std::vector<std::string> notes() const { return {}; }
+
   /// How this target would run `runtime`, given the host's verdict on it.
   virtual RuntimeChoice choose(const std::string& runtime, const host::HostFacts& facts,
                                const host::RuntimeVerdict& verdict) = 0;
@@ -65,6 +73,10 @@ class Target {
 
   /// The workload's exit code once it has exited; nullopt while it runs (or when unknown).
   virtual std::optional<int> exit_code(const Deployment& d) = 0;
+
+  /// The last lines the workload wrote (stdout and stderr), for a failure's reason; "" when
+  /// there are none or they cannot be read.
+  virtual std::string logs(const Deployment& d) = 0;
 
   /// Stops and removes everything of d; nothing to do when d.id is empty.
   virtual Result<void> remove(const Deployment& d) = 0;

@@ -1,6 +1,7 @@
 // See workload_spec.h.
 #include "validate/workload_spec.h"
 
+#include "image/image_set.h"
 #include "validate/answers.h"
 
 namespace mkata::validate {
@@ -48,6 +49,23 @@ cri::ContainerSpec render_container_spec(const WorkloadSpec& w) {
   c.envs.emplace_back("PORT", std::to_string(w.port));
   c.labels = {{"mkata.dev/workload", w.name}};
   c.log_path = w.name + ".log";
+  return c;
+}
+
+engine::EngineContainer render_engine_container(const WorkloadSpec& w, const EnginePlacement& p) {
+  engine::EngineContainer c;
+  c.name = p.name;
+  c.image = w.image;
+  c.command = w.command;
+  c.env = w.env;
+  c.env.emplace_back("PORT", std::to_string(w.port));
+  c.user = image::kImageUser;
+  c.labels = {{"mkata.dev/run", p.run_id},
+              {"mkata.dev/runtime", p.runtime},
+              {"mkata.dev/workload", w.name}};
+  c.runtime = p.engine_runtime;
+  c.network = p.network;
+  c.ulimits = p.ulimits;
   return c;
 }
 

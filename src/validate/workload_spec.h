@@ -1,8 +1,10 @@
 // One C++ value per sample workload — image, environment, port, readiness and check requests —
-// rendered to what a target needs: CRI PodSandboxConfig + ContainerConfig for the embedded node
-// (here), Kubernetes Deployment/Service manifests for the kube target (roadmap; the same fields
-// map onto a container spec, a readinessProbe and a Service port). Both targets therefore run
-// exactly the same thing.
+// rendered to what a target needs: CRI PodSandboxConfig + ContainerConfig for the embedded node,
+// an engine container (`docker run` / `podman run`: non-root, read-only root filesystem, no new
+// privileges, all capabilities dropped) for Docker and Podman (here), Kubernetes
+// Deployment/Service manifests for the kube target (roadmap; the same fields map onto a
+// container spec, a readinessProbe and a Service port). Every target therefore runs exactly the
+// same thing.
 #pragma once
 
 #include <map>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "cri/cri_types.h"
+#include "engine/container_engine.h"
 
 namespace mkata::validate {
 
@@ -47,5 +50,21 @@ cri::PodSpec render_pod_spec(const WorkloadSpec& workload, const PodPlacement& p
 
 /// The CRI container: image, command, env (PORT included), log path.
 cri::ContainerSpec render_container_spec(const WorkloadSpec& workload);
+
+/// Where and how a container of a validation run is placed on an engine.
+struct EnginePlacement {
+  std::string runtime;         ///< mkata runtime name (a label)
+  std::string engine_runtime;  ///< the engine's runtime name (`--runtime`)
+  std::string name;            ///< the container's unique name
+  std::string run_id;          ///< the validate run (a label)
+  std::string network;         ///< "" = the engine's default
+  std::vector<engine::Ulimit> ulimits;
+};
+
+/// The engine container for a workload: image, command, env (PORT included), the image's
+/// non-root user, labels mkata.dev/{run,runtime,workload}, the runtime, the network, the ulimits,
+/// read-only root filesystem, no new privileges, all capabilities dropped.
+engine::EngineContainer render_engine_container(const WorkloadSpec& workload,
+                                                const EnginePlacement& placement);
 
 }  // namespace mkata::validate

@@ -6,17 +6,17 @@
 // bridge and /run/docker (dockerd 20.10 creates /run/docker/plugins whatever it is told) when it
 // did not exist before; the trust key goes to the test's directory (`deprecated-key-path`).
 //
-// PrivatePodman is a command prefix: rootful podman with its own storage root, run root, tmpdir,
-// vfs storage and file events; the one file Podman 4.3 still writes under /var/lib/containers
-// (its blob-info cache) is removed afterwards when the test created it.
+// PrivatePodman gives rootful podman its own configuration, storage and network (below).
 //
-// Test identity (no other test uses it): bridge mk-dock0, 100.64.30.0/24.
+// Test identities (no other test uses them): Docker bridge mk-dock0, 100.64.30.0/24; Podman CNI
+// network mk-podnet on bridge mk-pod0, 100.64.31.0/24.
 #pragma once
 
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -160,40 +160,96 @@ class PrivateDockerd {
   std::string version_;
 };
 
-/// Rootful podman with private storage under dir. Podman 4.3 keeps its blob-info cache in
-/// /var/lib/containers/cache whatever --root says: created there when absent, it is removed again
-/// when this object goes away.
+/// Rootful podman with private storage, network and config under dir, chosen the way a user
+/// would: CONTAINERS_CONF and CONTAINERS_STORAGE_CONF name the test's own containers.conf
+/// (cgroupfs, file events, its tmp dir, its CNI config dir and default network) and storage.conf
+/// (vfs, its graph root and run root). env() gives both for a child; set_process_env() puts them
+/// into this process for code that runs podman itself (validate's Podman target).
+///
+/// The network is a CNI bridge of the test's own (mk-pod0, 100.64.31.0/24, no masquerading, no
+/// firewall plugin). What Podman 4.3 still writes outside dir is removed when this object goes
+/// away, where the test created it: /var/lib/containers (its blob-info cache), the bridge, and
+/// host-local's /var/lib/cni/networks/mk-podnet.
 class PrivatePodman {
  public:
   explicit PrivatePodman(std::string dir) : dir_(std::move(dir)) {
-    created_cache_ = !path_exists(kSystemStore);
+    for (const char* p :
+         {kSystemStore, "/var/lib/cni/networks/mk-podnet", "/var/lib/cni/networks",
+          "/var/lib/cni/results", "/var/lib/cni", "/run/containers", "/run/libpod"}) {
+      if (!path_exists(p)) created_paths_.push_back(p);
+    }
+    bridge_existed_ = path_exists(std::string("/sys/class/net/") + kPodmanBridge);
+    (void)make_directories(dir_ + "/net");
+    (void)make_directories(dir_ + "/tmp");
+    (void)write_file_atomic(conf(),
+                            "[engine]\ncgroup_manager = \"cgroupfs\"\n"
+                            "events_logger = \"file\"\ntmp_dir = \"" +
+                                dir_ +
+                                "/tmp\"\n"
+                                "[network]\nnetwork_config_dir = \"" +
+                                dir_ +
+                                "/net\"\n"
+                                "default_network = \"mk-podnet\"\n");
+    (void)write_file_atomic(storage_conf(), "[storage]\ndriver = \"vfs\"\nrunroot = \"" + dir_ +
+                                                "/run\"\ngraphroot = \"" + dir_ + "/root\"\n");
+    (void)write_file_atomic(
+        dir_ + "/net/mk-podnet.conflist",
+        std::string(R"({"cniVersion": "0.4.0", "name": "mk-podnet", "plugins": [)") +
+            R"({"type": "bridge", "bridge": ")" + kPodmanBridge +
+            R"(", "isGateway": true, "ipMasq": false, "hairpinMode": true,)" +
+            R"( "ipam": {"type": "host-local", "routes": [{"dst": "0.0.0.0/0"}],)" +
+            R"( "ranges": [[{"subnet": "100.64.31.0/24", "gateway": "100.64.31.1"}]]}}]})" + "\n");
   }
   ~PrivatePodman() {
+    (void)podman({"rm", "--all", "--force", "--time", "0"});
+    restore_process_env();
+    if (!bridge_existed_) (void)run({"ip", "link", "del", kPodmanBridge});
     std::error_code ec;
-    if (created_cache_) std::filesystem::remove_all(kSystemStore, ec);
+    for (const auto& p : created_paths_) std::filesystem::remove_all(p, ec);
   }
   PrivatePodman(const PrivatePodman&) = delete;
   PrivatePodman& operator=(const PrivatePodman&) = delete;
 
-  std::vector<std::string> argv(std::vector<std::string> args) const {
-    std::vector<std::string> a = {
-        "podman",   "--root",           dir_ + "/root",     "--runroot", dir_ + "/run",
-        "--tmpdir", dir_ + "/tmp",      "--storage-driver", "vfs",       "--events-backend",
-        "file",     "--cgroup-manager", "cgroupfs"};
-    a.insert(a.end(), args.begin(), args.end());
-    return a;
+  std::string conf() const { return dir_ + "/containers.conf"; }
+  std::string storage_conf() const { return dir_ + "/storage.conf"; }
+  std::vector<std::string> env() const {
+    return {"CONTAINERS_CONF=" + conf(), "CONTAINERS_STORAGE_CONF=" + storage_conf()};
   }
+  /// Sets both variables in this process (until destruction).
+  void set_process_env() {
+    for (const char* name : {"CONTAINERS_CONF", "CONTAINERS_STORAGE_CONF"}) {
+      const char* old = std::getenv(name);
+      saved_env_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+    }
+    setenv("CONTAINERS_CONF", conf().c_str(), 1);
+    setenv("CONTAINERS_STORAGE_CONF", storage_conf().c_str(), 1);
+  }
+
   Result<std::string> podman(std::vector<std::string> args,
                              std::chrono::seconds timeout = std::chrono::seconds(60)) const {
+    args.insert(args.begin(), "podman");
     RunOptions options;
     options.timeout = timeout;
-    return run_checked(argv(std::move(args)), options);
+    options.env = env();
+    return run_checked(args, options);
   }
 
  private:
   static constexpr const char* kSystemStore = "/var/lib/containers";
+  static constexpr const char* kPodmanBridge = "mk-pod0";
+  void restore_process_env() {
+    for (const auto& [name, value] : saved_env_) {
+      if (value)
+        setenv(name.c_str(), value->c_str(), 1);
+      else
+        unsetenv(name.c_str());
+    }
+    saved_env_.clear();
+  }
   std::string dir_;
-  bool created_cache_ = false;
+  std::vector<std::string> created_paths_;
+  bool bridge_existed_ = false;
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_env_;
 };
 
 }  // namespace mkata::test

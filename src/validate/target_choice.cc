@@ -1,0 +1,45 @@
+// See target_choice.h.
+#include "validate/target_choice.h"
+
+#include "core/strings.h"
+#include "engine/docker_engine.h"
+#include "engine/podman_engine.h"
+#include "host/host_root.h"
+#include "host/process_limits.h"
+#include "validate/embedded_target.h"
+#include "validate/engine_target.h"
+
+namespace mkata::validate {
+
+Result<std::unique_ptr<Target>> make_target(const ValidateOptions& o) {
+  if (o.target == "embedded") {
+    if (auto r = o.node.validate(); !r) return fail(r.error());
+    return std::unique_ptr<Target>(std::make_unique<EmbeddedTarget>(
+        EmbeddedTargetOptions{o.node, o.keep, o.workload_dir, o.handler_overrides}));
+  }
+  std::unique_ptr<engine::ContainerEngine> engine;
+  EngineTargetOptions options;
+  options.network = o.engine_network;
+  options.keep = o.keep;
+  options.workload_dir = o.workload_dir;
+  if (o.target == "docker") {
+    std::string socket = o.docker_socket.empty() ? "/var/run/docker.sock" : o.docker_socket;
+    engine = std::make_unique<engine::DockerEngine>(socket);
+  } else if (o.target == "podman") {
+    engine = std::make_unique<engine::PodmanEngine>();
+    auto limits = host::probe_process_limits(*host::live_host());
+    for (const auto& [name, value] : host::podman_ulimits(limits)) {
+      options.ulimits.push_back({name, value, value});
+    }
+    if (auto note = host::podman_limits_note(limits)) options.notes.push_back(*note);
+    // Each exit_code() ask is a podman process: once a second is enough to see a crash early.
+    options.inspect_interval = std::chrono::milliseconds(1000);
+  } else {
+    return fail(
+        Error::usage("unknown target '" + o.target + "' (accepted: embedded, docker, podman)"));
+  }
+  if (auto r = engine->connect(); !r) return fail(r.error());
+  return std::unique_ptr<Target>(std::make_unique<EngineTarget>(std::move(engine), options));
+}
+
+}  // namespace mkata::validate

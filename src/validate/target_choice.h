@@ -1,0 +1,21 @@
+// `--target NAME` → the Target that runs the workloads (target.h): the embedded node, the user's
+// Docker Engine (found the Docker way: --docker-host, else $DOCKER_HOST, else
+// /var/run/docker.sock) or the user's rootful Podman. An engine must answer before anything runs;
+// for Podman the --ulimit values this host needs (host/process_limits.h) are worked out here and
+// named in the report.
+#pragma once
+
+#include <memory>
+
+#include "core/error.h"
+#include "validate/scenario.h"
+#include "validate/target.h"
+
+namespace mkata::validate {
+
+/// The target of options.target, connected. Errors: usage for an unknown target or invalid node
+/// options ("unknown target 'k8s' (accepted: embedded, docker, podman)"); environment when the
+/// engine does not answer.
+Result<std::unique_ptr<Target>> make_target(const ValidateOptions& options);
+
+}  // namespace mkata::validate
