@@ -158,12 +158,21 @@ TEST(Autoscale, SleepOverlapsTheComputation) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
         .count();
   };
-  const double prime_alone = timed("/?prime=1000000000");
-  const auto sleep_ms = static_cast<long>(std::max(200.0, prime_alone));
-  const double both = timed("/?prime=1000000000&sleep=" + std::to_string(sleep_ms));
-  // Sequential would be sleep + prime_alone; overlapped is about max(sleep, prime_alone).
-  EXPECT_LT(both, sleep_ms + prime_alone / 2) << "prime alone took " << prime_alone << " ms";
-  EXPECT_GE(both, sleep_ms);
+  // Sequential would be sleep + prime_alone; overlapped is about max(sleep, prime_alone). A
+  // parallel build can slow one measurement and not the other, so the overlap must show in one
+  // of three attempts (a sequential implementation never shows it).
+  std::string attempts;
+  bool overlapped = false;
+  for (int attempt = 0; attempt < 3 && !overlapped; ++attempt) {
+    const double prime_alone = timed("/?prime=1000000000");
+    const auto sleep_ms = static_cast<long>(std::max(200.0, prime_alone));
+    const double both = timed("/?prime=1000000000&sleep=" + std::to_string(sleep_ms));
+    EXPECT_GE(both, sleep_ms);
+    overlapped = both < sleep_ms + prime_alone / 2;
+    attempts += " [prime alone " + std::to_string(prime_alone) + " ms, sleep " +
+                std::to_string(sleep_ms) + " ms, both " + std::to_string(both) + " ms]";
+  }
+  EXPECT_TRUE(overlapped) << attempts;
 }
 
 TEST(Autoscale, SigtermFinishesTheRequestInFlightAndExitsZero) {
