@@ -72,6 +72,8 @@ std::string encode_view(const KernelView& v) {
 }
 
 std::string url_of(const Deployment& d, int port, const std::string& path) {
+  auto mapped = d.ports.find(port);
+  if (mapped != d.ports.end()) port = mapped->second;
   return "http://" + d.address + ":" + std::to_string(port) + path;
 }
 
@@ -87,8 +89,8 @@ Result<std::string> get_body(const Deployment& run, const std::string& path) {
 }
 
 // Step 3 and 4 of §Validation for a runtime whose two pods are ready.
-Result<void> verify(const std::string& runtime, const std::vector<Deployment>& runs,
-                    const KernelView& host, RuntimeOutcome& out) {
+Result<void> verify(Target& target, const std::string& runtime, const std::vector<Deployment>& runs,
+                    const KernelView& this_host, RuntimeOutcome& out) {
   for (const auto& run : runs) {
     auto body = get_body(run, run.workload.check_path);
     if (!body) return fail(body.error());
@@ -108,6 +110,7 @@ Result<void> verify(const std::string& runtime, const std::vector<Deployment>& r
     if (!view)
       return fail(
           Error(run.workload.name + ": " + view.error().message(), ErrorKind::kCheckFailed));
+    auto host = target.host_view_of(run).value_or(this_host);
     auto verdict = judge_isolation(*isolation, *view, host);
     if (out.pod_info.empty()) {
       out.pod_info = *info;
@@ -181,7 +184,7 @@ RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const Valida
   if (options.adjust_workloads) options.adjust_workloads(workloads);
   std::vector<Deployment> runs(workloads.size());
   for (size_t i = 0; i < workloads.size(); ++i)
-    runs[i] = {workloads[i], rt, out.handler, "", "", {}};
+    runs[i] = {workloads[i], rt, out.handler, "", "", {}, {}};
   progress.step(rt + ": deploying " + std::to_string(runs.size()) + " workloads on " +
                 target.name() + " (" + out.handler + ")");
   auto errors = deploy_all(target, options, runs);
@@ -189,7 +192,7 @@ RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const Valida
   if (errors.empty()) {
     progress.detail("ready; checking answers and isolation");
     auto t1 = Clock::now();
-    if (auto r = verify(rt, runs, host, out); !r) errors.push_back(r.error().message());
+    if (auto r = verify(target, rt, runs, host, out); !r) errors.push_back(r.error().message());
     out.timings.push_back({"verify", ms_since(t1)});
   }
   progress.detail("removing the workloads");  // always, also after a failure or Ctrl-C

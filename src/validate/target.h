@@ -17,6 +17,7 @@
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 #include "report/validation_record.h"
+#include "validate/isolation.h"
 #include "validate/workload_spec.h"
 
 namespace mkata::validate {
@@ -35,6 +36,9 @@ struct Deployment {
   std::string handler;  ///< RuntimeChoice::handler
   std::string id;       ///< the target's handle (pod sandbox, container); "" until one exists
   std::string address;  ///< the IP the workload's ports are reached at
+  /// Container port → the port it is reached at on `address`, where they differ (a kubectl
+  /// port-forward); a port not listed is reached as itself.
+  std::map<int, int> ports;
   std::vector<report::PhaseTiming> timings;  ///< the target's own phases, named "<workload>_…"
 };
 
@@ -80,6 +84,11 @@ class Target {
 
   /// Stops and removes everything of d; nothing to do when d.id is empty.
   virtual Result<void> remove(const Deployment& d) = 0;
+
+  /// What the isolation rules compare d's /info with: the kernel of the machine it ran on.
+  /// nullopt (the default) = this host, which is where the embedded node, Docker and Podman run
+  /// their containers; a cluster target returns the node's (status.nodeInfo).
+  virtual std::optional<KernelView> host_view_of(const Deployment&) { return std::nullopt; }
 
   /// The target's components for the report (e.g. containerd 1.6.20, Docker Engine 20.10.24).
   virtual std::vector<report::ComponentVersion> versions() = 0;

@@ -30,6 +30,7 @@
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include "core/timestamp.h"
 #include "cri/cri_client.h"
 #include "embedded/containerd_daemon.h"
 #include "image/image_import.h"
@@ -50,10 +51,6 @@ constexpr const char* kNetworkName = "mkata-cri-adapters-test";
 constexpr const char* kCgroupParent = "/mkata-cri-adapters-test";
 constexpr const char* kPauseImage = "docker.io/mkata/cri-test-pause:1";
 constexpr const char* kServerImage = "docker.io/mkata/cri-test-server:1";
-
-long ms_since(Clock::time_point start) {
-  return std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-}
 
 std::string sha256_hex(const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];

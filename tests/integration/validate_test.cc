@@ -240,7 +240,7 @@ TEST_F(ValidateTest, ReadyTimeMatchesRawCriCalls) {
           if (r && r->status == 200) break;
           std::this_thread::sleep_for(milliseconds(5));
         }
-        raw.push_back(validate::ms_since(t0));
+        raw.push_back(ms_since(t0));
         ASSERT_TRUE(node->cri().stop_pod(*id));
         ASSERT_TRUE(node->cri().remove_pod(*id));
       }
