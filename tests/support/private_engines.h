@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +36,40 @@ inline constexpr const char* kDockerBridge = "mk-dock0";
 inline constexpr const char* kDockerBridgeAddress = "100.64.30.1/24";
 /// The docker CLI of Debian's docker.io (another docker client may be first on PATH).
 inline constexpr const char* kDockerCli = "/usr/bin/docker";
+
+/// Cgroups an engine creates below every hierarchy's root and never removes (dockerd's "docker"
+/// with the cgroupfs driver, Podman's "libpod_parent"): which hierarchies lack `name` now, and
+/// removing it (depth-first, empty directories only) from those afterwards.
+class EngineCgroups {
+ public:
+  explicit EngineCgroups(std::string name) : name_(std::move(name)) {
+    std::error_code ec;
+    for (const auto& h : std::filesystem::directory_iterator("/sys/fs/cgroup", ec)) {
+      if (!h.is_directory() || std::filesystem::is_symlink(h.path())) continue;
+      auto dir = h.path() / name_;
+      if (!std::filesystem::exists(dir)) absent_.push_back(dir.string());
+    }
+  }
+  /// Removes what appeared where it was absent; a cgroup still in use stays (rmdir fails).
+  void remove_created() const {
+    for (const auto& dir : absent_) {
+      std::error_code ec;
+      if (!std::filesystem::exists(dir, ec)) continue;
+      std::vector<std::string> dirs;
+      for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+           it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_directory(ec)) dirs.push_back(it->path().string());
+      }
+      std::sort(dirs.rbegin(), dirs.rend());  // children before their parents
+      for (const auto& d : dirs) ::rmdir(d.c_str());
+      ::rmdir(dir.c_str());
+    }
+  }
+
+ private:
+  std::string name_;
+  std::vector<std::string> absent_;
+};
 
 class PrivateDockerd {
  public:
@@ -113,6 +148,7 @@ class PrivateDockerd {
     std::error_code ec;
     for (const auto& p : created_host_paths_) std::filesystem::remove_all(p, ec);
     created_host_paths_.clear();
+    cgroups_.remove_created();
   }
 
   /// Rewrites daemon.json with these runtimes and sends dockerd SIGHUP, which reloads them.
@@ -158,6 +194,7 @@ class PrivateDockerd {
   bool bridge_created_ = false;
   std::vector<std::string> created_host_paths_;
   std::string version_;
+  EngineCgroups cgroups_{"docker"};  ///< dockerd's cgroup parent with the cgroupfs driver
 };
 
 /// Rootful podman with private storage, network and config under dir, chosen the way a user
@@ -206,6 +243,7 @@ class PrivatePodman {
     if (!bridge_existed_) (void)run({"ip", "link", "del", kPodmanBridge});
     std::error_code ec;
     for (const auto& p : created_paths_) std::filesystem::remove_all(p, ec);
+    cgroups_.remove_created();
   }
   PrivatePodman(const PrivatePodman&) = delete;
   PrivatePodman& operator=(const PrivatePodman&) = delete;
@@ -250,6 +288,7 @@ class PrivatePodman {
   std::vector<std::string> created_paths_;
   bool bridge_existed_ = false;
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_env_;
+  EngineCgroups cgroups_{"libpod_parent"};  ///< Podman's cgroup parent with cgroupfs
 };
 
 }  // namespace mkata::test
