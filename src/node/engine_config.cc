@@ -168,15 +168,19 @@ Result<ConfigEdit> plan_docker_uninstall(const std::string& path,
                            "; left as is");
     } else {
       runtimes->erase(h.name);
-      if (runtimes->empty()) json->erase("runtimes");
       edit.removed.push_back(h.name);
       changed = true;
       edit.notes.push_back(h.name + ": removed from " + path);
     }
   }
+  // dockerd reloads `runtimes` only when daemon.json has the key (measured with 20.10: without
+  // it, or without the file, a SIGHUP keeps the loaded runtimes until a restart), so the last
+  // removal leaves "runtimes": {} and the file.
+  if (changed && json->contains("runtimes") && (*json)["runtimes"].empty()) {
+    edit.notes.push_back("left \"runtimes\": {} in " + path +
+                         ": dockerd reloads its runtimes only when daemon.json has that key");
+  }
   edit.after = changed ? dump(*json) : edit.before;
-  // Docker reads an absent daemon.json as {}: mkata removes the file it would leave empty.
-  edit.delete_file = changed && json->empty();
   return edit;
 }
 
@@ -364,7 +368,8 @@ Result<engine::DockerInfo> docker_preflight(const InstallRequest& r, const NodeH
                                             const std::string& socket,
                                             const std::vector<WrittenRuntime>& runtimes,
                                             bool installing) {
-  auto info = hooks.docker_info(socket);
+  auto info = path_exists(socket) ? hooks.docker_info(socket)
+                                  : Result<engine::DockerInfo>(fail("no such socket"));
   if (!info) {
     return fail(Error("cannot reach Docker at " + socket + ": " + info.error().message() +
                       "; start it, or use --no-restart to only write the file"));
@@ -431,7 +436,8 @@ Result<InstallReport> finish_docker(const InstallRequest& r, const NodeHooks& ho
     out.push_back("nothing to reload");
     return InstallReport{out, "", facts};
   }
-  if (edit.changed()) {
+  // Unchanged, yet not what Docker lists (an earlier reload failed): reload all the same.
+  if (edit.changed() || (before && docker_listing_error(*before, runtimes, edit.path))) {
     auto restart = reload_docker(r, hooks, *socket, edit, out);
     if (!restart) return fail(restart.error());
     facts["restart"] = *restart;
