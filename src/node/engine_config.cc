@@ -381,12 +381,41 @@ Result<engine::DockerInfo> docker_preflight(const InstallRequest& r, const NodeH
     if (auto pid = hooks.signal_dockerd(socket, false); !pid) {
       return fail(pid.error()
                       .wrap("reload Docker")
-                      .with_hint("use --restart-command to reload it another way, or --no-restart "
-                                 "to only write the "
-                                 "file"));
+                      .with_hint("use --restart-command to reload it another way, or "
+                                 "--no-restart to only write the file"));
     }
   }
   return info;
+}
+
+// Polls /info until it lists each runtime as written (install) or no longer lists the removed
+// ones (uninstall); the verdict, the note and the --json "read_back" facts.
+Result<void> read_back_docker(const NodeHooks& hooks, const std::string& socket,
+                              const ConfigEdit& edit, const std::vector<WrittenRuntime>& runtimes,
+                              bool installing, Lines& out, nlohmann::json& facts) {
+  auto verdict = [&](const engine::DockerInfo& i) {
+    return installing ? docker_listing_error(i, runtimes, edit.path)
+                      : docker_removal_error(i, edit.removed, edit.path);
+  };
+  auto info = poll_docker(hooks, socket, [&](const engine::DockerInfo& i) { return !verdict(i); });
+  if (!info) return fail(info.error().wrap("read back Docker's runtimes"));
+  if (auto error = verdict(*info)) return fail(*error);
+  std::string docker = "verified: Docker " + info->server_version + " at " + socket;
+  facts["read_back"] = {{"done", true}, {"by", "Docker Engine API /info"}};
+  if (!installing) {
+    out.push_back(docker + " no longer lists " + join(edit.removed, ", "));
+    facts["read_back"]["gone"] = edit.removed;
+    return {};
+  }
+  std::vector<std::string> names;
+  nlohmann::json listed = nlohmann::json::object();
+  for (const auto& rt : runtimes) {
+    names.push_back(rt.name + " " + docker_runtime_text(rt.entry));
+    listed[rt.name] = nlohmann::json::parse(docker_runtime_text(rt.entry));
+  }
+  out.push_back(docker + " lists " + join(names, ", "));
+  facts["read_back"]["runtimes"] = listed;
+  return {};
 }
 
 // Docker after the edit is planned: check, write (adapters first), reload, read back.
@@ -397,7 +426,6 @@ Result<InstallReport> finish_docker(const InstallRequest& r, const NodeHooks& ho
   auto socket = engine::docker_socket_path(r.docker_host, std::getenv("DOCKER_HOST"));
   if (!socket) return fail(socket.error());
   std::vector<WrittenRuntime> runtimes = written_runtimes(handlers);
-  std::vector<std::string> removed = edit.removed;
   bool reach = !r.no_restart && (installing || edit.changed());
   if (edit.changed()) {
     if (auto ok = check_editable(edit.path, false); !ok) return fail(ok.error());
@@ -418,9 +446,7 @@ Result<InstallReport> finish_docker(const InstallRequest& r, const NodeHooks& ho
     if (auto ok = install_adapters(r, handlers, out); !ok) return fail(ok.error());
   }
   if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
-  out.push_back(!edit.changed()    ? "no change to " + edit.path
-                : edit.delete_file ? "removed " + edit.path + " (mkata had created it)"
-                                   : "wrote " + edit.path);
+  out.push_back(edit.changed() ? "wrote " + edit.path : "no change to " + edit.path);
   if (r.no_restart) {
     if (installing && has_runtime_type(runtimes)) {
       out.push_back(
@@ -442,28 +468,8 @@ Result<InstallReport> finish_docker(const InstallRequest& r, const NodeHooks& ho
     if (!restart) return fail(restart.error());
     facts["restart"] = *restart;
   }
-  auto info = poll_docker(hooks, *socket, [&](const engine::DockerInfo& i) {
-    return installing ? !docker_listing_error(i, runtimes, edit.path)
-                      : !docker_removal_error(i, removed, edit.path);
-  });
-  if (!info) return fail(info.error().wrap("read back Docker's runtimes"));
-  auto error = installing ? docker_listing_error(*info, runtimes, edit.path)
-                          : docker_removal_error(*info, removed, edit.path);
-  if (error) return fail(*error);
-  std::vector<std::string> names;
-  for (const auto& rt : runtimes) names.push_back(rt.name + " " + docker_runtime_text(rt.entry));
-  out.push_back(installing ? "verified: Docker " + info->server_version + " at " + *socket +
-                                 " lists " + join(names, ", ")
-                           : "verified: Docker " + info->server_version + " at " + *socket +
-                                 " no longer lists " + join(removed, ", "));
-  facts["read_back"] = {{"done", true}, {"by", "Docker Engine API /info"}};
-  if (installing) {
-    nlohmann::json listed = nlohmann::json::object();
-    for (const auto& rt : runtimes)
-      listed[rt.name] = nlohmann::json::parse(docker_runtime_text(rt.entry));
-    facts["read_back"]["runtimes"] = listed;
-  } else {
-    facts["read_back"]["gone"] = removed;
+  if (auto ok = read_back_docker(hooks, *socket, edit, runtimes, installing, out, facts); !ok) {
+    return fail(ok.error());
   }
   return InstallReport{out, "", facts};
 }
