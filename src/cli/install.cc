@@ -11,6 +11,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "core/strings.h"
+#include "node/engine_reload.h"
 #include "node/installer.h"
 #include "node/runtime_class.h"
 
@@ -118,6 +119,9 @@ Result<artifacts::InstalledRuntime> install_from(const FromFlags& f,
 
 }  // namespace
 
+// --restart-command's value before parsing: distinguishes --restart-command '' from its absence.
+extern const char* const kNotGiven = "\x01not given";
+
 void print_lines(const std::vector<std::string>& lines) {
   for (const auto& line : lines) {
     std::fprintf(stderr, "%s%s", line.c_str(), line.ends_with('\n') ? "" : "\n");
@@ -151,8 +155,10 @@ Result<void> check_output_flags(const std::string& command, const node::InstallR
   return {};
 }
 
-/// Declares the flags shared by install and uninstall.
-void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install) {
+/// Declares the flags shared by install and uninstall; `restart_text` receives --restart-command
+/// (turned into argv by finish_node_flags).
+void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install,
+                        std::string* restart_text) {
   p.repeated("runtime", &r.runtimes, "RT", "a runtime to (un)register; repeat or comma-separate");
   p.choices("runtime", {"runc", "crun", "gvisor", "kata"});
   p.option("distro", &r.distro, "NAME",
@@ -166,7 +172,12 @@ void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install) {
   p.flag("dry-run", &r.dry_run,
          "print the unified diff (and the manifests it would write) on stdout; change nothing");
   p.flag("no-restart", &r.no_restart,
-         "do not restart containerd (and skip the read-back): prepare a file offline");
+         "do not restart or reload the engine (and skip the read-back): prepare a file offline");
+  p.option("docker-host", &r.docker_host, "unix:///PATH",
+           "with --engine docker: Docker's socket (default $DOCKER_HOST, else "
+           "unix:///var/run/docker.sock); without systemd, its dockerd is sent SIGHUP");
+  p.option("restart-command", restart_text, "\"CMD ARG...\"",
+           "run this (split on spaces, no shell) instead of mkata's restart or reload step");
   if (install) {
     p.option("kata-config", &r.kata_config, "FILE", "Kata configuration.toml (options.ConfigPath)");
     p.option("runtime-classes", &r.runtime_classes, "FILE",
@@ -176,11 +187,28 @@ void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install) {
            "where the gVisor/crun adapters live on the host (default /usr/local/lib/mkata)");
 }
 
+/// The checks of the shared flags that ArgParser cannot express; --restart-command becomes argv.
+Result<void> finish_node_flags(const std::string& command, const std::string& restart_text,
+                               bool restart_given, node::InstallRequest& r) {
+  if (!r.docker_host.empty() && r.engine != "docker") {
+    return fail(usage_error(command, "--docker-host " + r.docker_host +
+                                         ": only with --engine docker (this is --engine " +
+                                         r.engine + ")"));
+  }
+  if (restart_given) {
+    auto argv = node::parse_restart_command(restart_text);
+    if (!argv) return fail(usage_error(command, argv.error().message()));
+    r.restart_command = *argv;
+  }
+  return {};
+}
+
 Result<int> install_command(const CommandArgs& args) {
   node::InstallRequest request;
   std::vector<std::string> overheads;
   ArgParser p("install", kSummary);
-  declare_node_flags(p, request, true);
+  std::string restart_text = kNotGiven;
+  declare_node_flags(p, request, true, &restart_text);
   p.repeated("overhead", &overheads, "RT=MEM,CPU",
              "RuntimeClass overhead.podFixed override, e.g. kata=256Mi,250m or gvisor=none",
              /*split_commas=*/false);
@@ -193,6 +221,10 @@ Result<int> install_command(const CommandArgs& args) {
   if (!*parsed) return kExitOk;
   if (request.runtimes.empty()) {
     return fail(usage_error("install", "--runtime is required (accepted: runc, crun, gvisor, kata)"));
+  }
+  if (auto ok = finish_node_flags("install", restart_text, restart_text != kNotGiven, request);
+      !ok) {
+    return fail(ok.error());
   }
   if (auto ok = check_from_flags(from, request.runtimes); !ok) return fail(ok.error());
   for (const auto& o : overheads) {

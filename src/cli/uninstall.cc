@@ -12,7 +12,11 @@
 
 namespace mkata::cli {
 
-void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install);
+extern const char* const kNotGiven;
+void declare_node_flags(ArgParser& p, node::InstallRequest& r, bool install,
+                        std::string* restart_text);
+Result<void> finish_node_flags(const std::string& command, const std::string& restart_text,
+                               bool restart_given, node::InstallRequest& r);
 void print_lines(const std::vector<std::string>& lines);
 void print_report(const std::string& command, const node::InstallReport& report, bool json,
                   const std::vector<std::string>& notes_before, nlohmann::json extra);
@@ -46,7 +50,8 @@ Result<int> uninstall_command(const CommandArgs& args) {
   ArgParser p("uninstall",
               "Remove exactly the blocks mkata install added (edits outside them are kept), "
               "restart, and prove the handlers are gone.");
-  declare_node_flags(p, request, false);
+  std::string restart_text = kNotGiven;
+  declare_node_flags(p, request, false, &restart_text);
   bool purge = false;
   std::string manifest_dir = artifacts::kDefaultManifestDir;
   p.flag("purge", &purge, "also remove the runtime's files that mkata install --from placed");
@@ -60,6 +65,10 @@ Result<int> uninstall_command(const CommandArgs& args) {
   if (request.runtimes.empty()) {
     return fail(
         usage_error("uninstall", "--runtime is required (accepted: runc, crun, gvisor, kata)"));
+  }
+  if (auto ok = finish_node_flags("uninstall", restart_text, restart_text != kNotGiven, request);
+      !ok) {
+    return fail(ok.error());
   }
   if (purge) {
     for (const auto& rt : request.runtimes) {

@@ -2,12 +2,16 @@
 // input; it is only called here and in parse_json below.
 #include "node/engine_config.h"
 
+#include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
 #include "node/distribution.h"
+#include "node/engine_reload.h"
 #include "node/managed_block.h"
 #include "node/runtime_plan.h"
 #include "node/toml_text.h"
@@ -164,15 +168,19 @@ Result<ConfigEdit> plan_docker_uninstall(const std::string& path,
                            "; left as is");
     } else {
       runtimes->erase(h.name);
-      if (runtimes->empty()) json->erase("runtimes");
       edit.removed.push_back(h.name);
       changed = true;
       edit.notes.push_back(h.name + ": removed from " + path);
     }
   }
+  // dockerd reloads `runtimes` only when daemon.json has the key (measured with 20.10: without
+  // it, or without the file, a SIGHUP keeps the loaded runtimes until a restart), so the last
+  // removal leaves "runtimes": {} and the file.
+  if (changed && json->contains("runtimes") && (*json)["runtimes"].empty()) {
+    edit.notes.push_back("left \"runtimes\": {} in " + path +
+                         ": dockerd reloads its runtimes only when daemon.json has that key");
+  }
   edit.after = changed ? dump(*json) : edit.before;
-  // Docker reads an absent daemon.json as {}: mkata removes the file it would leave empty.
-  edit.delete_file = changed && json->empty();
   return edit;
 }
 
@@ -286,70 +294,260 @@ Result<EngineFile> read_engine_file(const InstallRequest& r) {
   return f;
 }
 
-Result<std::vector<RuntimeHandler>> engine_handlers(const InstallRequest& r,
+Result<std::vector<RuntimeHandler>> engine_handlers(const InstallRequest& r, bool installing,
                                                     std::vector<std::string>& notes) {
-  return plan_runtimes(r.runtimes, probe_runtime_host(r.root), {r.kata_config, r.adapter_dir},
-                       r.root, notes);
+  auto handlers = plan_runtimes(r.runtimes, probe_runtime_host(r.root),
+                                {r.kata_config, r.adapter_dir}, r.root, notes);
+  if (!handlers || r.engine != "docker") return handlers;
+  for (auto& h : *handlers) {
+    auto docker = docker_handler(h, r.root);
+    // Uninstall after runsc is gone: the entry is compared to the planned one (which an older
+    // mkata wrote), so an entry naming the vanished runsc is left, and said so.
+    if (!docker && installing) return fail(docker.error());
+    if (docker) h = *docker;
+  }
+  return handlers;
 }
 
-// Docker lists its runtimes in `docker info`: the read-back for --engine docker.
-Result<void> check_docker_runtimes(const std::vector<std::string>& names, bool present) {
-  auto out = run_checked({"docker", "info", "--format", "{{json .Runtimes}}"});
-  if (!out) return fail(out.error().wrap("read back Docker's runtimes"));
-  auto json = parse_json(*out, "docker info");
-  if (!json) return fail(json.error());
-  for (const auto& n : names) {
-    if (json->contains(n) != present) {
-      return fail(Error("docker info " + std::string(present ? "does not list" : "still lists") +
-                        " the runtime '" + n + "' after the restart",
-                        ErrorKind::kCheckFailed));
+using Lines = std::vector<std::string>;
+
+// What mkata writes (or removed) for each runtime, as /info lists it.
+std::vector<WrittenRuntime> written_runtimes(const std::vector<RuntimeHandler>& handlers) {
+  std::vector<WrittenRuntime> out;
+  for (const auto& h : handlers) out.push_back({h.name, docker_runtime_of(h)});
+  return out;
+}
+
+bool has_runtime_type(const std::vector<WrittenRuntime>& runtimes) {
+  for (const auto& rt : runtimes) {
+    if (!rt.entry.runtime_type.empty()) return true;
+  }
+  return false;
+}
+
+// /info, polled every 100 ms until `done` holds or hooks.docker_wait has passed; the last answer.
+template <typename Done>
+Result<engine::DockerInfo> poll_docker(const NodeHooks& hooks, const std::string& socket,
+                                       Done done) {
+  auto deadline = std::chrono::steady_clock::now() + hooks.docker_wait;
+  for (;;) {
+    auto info = hooks.docker_info(socket);
+    if (info && done(*info)) return info;
+    if (std::chrono::steady_clock::now() >= deadline) return info;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+// Runs the chosen reload; the --json "restart" facts.
+Result<nlohmann::json> reload_docker(const InstallRequest& r, const NodeHooks& hooks,
+                                     const std::string& socket, const ConfigEdit& edit,
+                                     Lines& out) {
+  DockerReload reload = choose_docker_reload(r.restart_command, systemd_is_init(r.root));
+  std::string written = edit.path + " was already written";
+  if (!reload.argv.empty()) {
+    if (auto ok = hooks.restart(reload.argv); !ok) {
+      return fail(ok.error().wrap("reload Docker (" + written +
+                                  "; reload dockerd yourself: " + join(reload.argv, " ") + ")"));
+    }
+    out.push_back("reloaded Docker: " + join(reload.argv, " ") + " (" + reload.why + ")");
+    return nlohmann::json{{"done", true}, {"command", reload.argv}};
+  }
+  auto pid = hooks.signal_dockerd(socket, true);
+  if (!pid) {
+    return fail(pid.error().wrap("reload Docker (" + written +
+                                 "; send dockerd SIGHUP yourself, or use --restart-command)"));
+  }
+  out.push_back("reloaded Docker: SIGHUP to dockerd (PID " + std::to_string(*pid) +
+                ", listening on " + socket + "; " + reload.why + ")");
+  return nlohmann::json{{"done", true}, {"signal", "SIGHUP"}, {"pid", *pid}};
+}
+
+// Before anything changes: Docker answers, accepts what would be written, and (when the reload
+// is a signal) the socket's owner is dockerd.
+Result<engine::DockerInfo> docker_preflight(const InstallRequest& r, const NodeHooks& hooks,
+                                            const std::string& socket,
+                                            const std::vector<WrittenRuntime>& runtimes,
+                                            bool installing) {
+  auto info = path_exists(socket) ? hooks.docker_info(socket)
+                                  : Result<engine::DockerInfo>(fail("no such socket"));
+  if (!info) {
+    return fail(Error("cannot reach Docker at " + socket + ": " + info.error().message() +
+                      "; start it, or use --no-restart to only write the file"));
+  }
+  if (installing) {
+    if (auto ok = check_docker_accepts(*info, runtimes); !ok) return fail(ok.error());
+  }
+  if (choose_docker_reload(r.restart_command, systemd_is_init(r.root)).argv.empty()) {
+    if (auto pid = hooks.signal_dockerd(socket, false); !pid) {
+      return fail(pid.error()
+                      .wrap("reload Docker")
+                      .with_hint("use --restart-command to reload it another way, or "
+                                 "--no-restart to only write the file"));
     }
   }
+  return info;
+}
+
+// Polls /info until it lists each runtime as written (install) or no longer lists the removed
+// ones (uninstall); the verdict, the note and the --json "read_back" facts.
+Result<void> read_back_docker(const NodeHooks& hooks, const std::string& socket,
+                              const ConfigEdit& edit, const std::vector<WrittenRuntime>& runtimes,
+                              bool installing, Lines& out, nlohmann::json& facts) {
+  auto verdict = [&](const engine::DockerInfo& i) {
+    return installing ? docker_listing_error(i, runtimes, edit.path)
+                      : docker_removal_error(i, edit.removed, edit.path);
+  };
+  auto info = poll_docker(hooks, socket, [&](const engine::DockerInfo& i) { return !verdict(i); });
+  if (!info) return fail(info.error().wrap("read back Docker's runtimes"));
+  if (auto error = verdict(*info)) return fail(*error);
+  std::string docker = "verified: Docker " + info->server_version + " at " + socket;
+  facts["read_back"] = {{"done", true}, {"by", "Docker Engine API /info"}};
+  if (!installing) {
+    out.push_back(docker + " no longer lists " + join(edit.removed, ", "));
+    facts["read_back"]["gone"] = edit.removed;
+    return {};
+  }
+  std::vector<std::string> names;
+  nlohmann::json listed = nlohmann::json::object();
+  for (const auto& rt : runtimes) {
+    names.push_back(rt.name + " " + docker_runtime_text(rt.entry));
+    listed[rt.name] = nlohmann::json::parse(docker_runtime_text(rt.entry));
+  }
+  out.push_back(docker + " lists " + join(names, ", "));
+  facts["read_back"]["runtimes"] = listed;
   return {};
 }
 
-Result<InstallReport> finish_engine(const InstallRequest& r, const NodeHooks& hooks,
-                                    const ConfigEdit& edit, bool installing, bool check_only,
-                                    std::vector<std::string> out) {
-  out.insert(out.end(), edit.notes.begin(), edit.notes.end());
-  nlohmann::json facts = {
-      {"config", {{"path", edit.path}, {"changed", edit.changed() && !r.dry_run}}}};
-  if (r.dry_run) {
-    InstallReport report = dry_run_report(edit, out);
-    report.facts.update(facts);
-    return report;
+// Docker after the edit is planned: check, write (adapters first), reload, read back.
+Result<InstallReport> finish_docker(const InstallRequest& r, const NodeHooks& hooks,
+                                    const ConfigEdit& edit,
+                                    const std::vector<RuntimeHandler>& handlers, bool installing,
+                                    bool check_only, Lines out) {
+  auto socket = engine::docker_socket_path(r.docker_host, std::getenv("DOCKER_HOST"));
+  if (!socket) return fail(socket.error());
+  std::vector<WrittenRuntime> runtimes = written_runtimes(handlers);
+  bool reach = !r.no_restart && (installing || edit.changed());
+  if (edit.changed()) {
+    if (auto ok = check_editable(edit.path, false); !ok) return fail(ok.error());
   }
+  std::optional<engine::DockerInfo> before;
+  if (reach) {
+    auto info = docker_preflight(r, hooks, *socket, runtimes, installing);
+    if (!info) return fail(info.error());
+    before = *info;
+  }
+  if (check_only) return InstallReport{};
+  nlohmann::json facts = {{"config", {{"path", edit.path}, {"changed", edit.changed()}}},
+                          {"docker", {{"socket", *socket}}},
+                          {"restart", {{"done", false}}},
+                          {"read_back", {{"done", false}}}};
+  if (before) facts["docker"]["version"] = before->server_version;
+  if (installing) {
+    if (auto ok = install_adapters(r, handlers, out); !ok) return fail(ok.error());
+  }
+  if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
+  out.push_back(edit.changed() ? "wrote " + edit.path : "no change to " + edit.path);
+  if (r.no_restart) {
+    if (installing && has_runtime_type(runtimes)) {
+      out.push_back(
+          "note: Docker was not asked which version it is: a runtimeType entry (kata) "
+          "needs Docker Engine 24.0 or later; older Engines list it and ignore it");
+    }
+    out.push_back(
+        "not reloaded (--no-restart): Docker reads the change at its next reload or "
+        "restart; the read-back through the Docker Engine API was skipped");
+    return InstallReport{out, "", facts};
+  }
+  if (!edit.changed() && !installing) {
+    out.push_back("nothing to reload");
+    return InstallReport{out, "", facts};
+  }
+  // Unchanged, yet not what Docker lists (an earlier reload failed): reload all the same.
+  if (edit.changed() || (before && docker_listing_error(*before, runtimes, edit.path))) {
+    auto restart = reload_docker(r, hooks, *socket, edit, out);
+    if (!restart) return fail(restart.error());
+    facts["restart"] = *restart;
+  }
+  if (auto ok = read_back_docker(hooks, *socket, edit, runtimes, installing, out, facts); !ok) {
+    return fail(ok.error());
+  }
+  return InstallReport{out, "", facts};
+}
+
+// Podman reads containers.conf at every command: nothing to reload unless the user says what.
+Result<InstallReport> finish_podman(const InstallRequest& r, const NodeHooks& hooks,
+                                    const ConfigEdit& edit,
+                                    const std::vector<RuntimeHandler>& handlers, bool installing,
+                                    bool check_only, Lines out) {
+  nlohmann::json facts = {{"config", {{"path", edit.path}, {"changed", edit.changed()}}}};
   if (edit.changed()) {
     if (auto ok = check_editable(edit.path, false); !ok) return fail(ok.error());
   }
   if (check_only) return InstallReport{};
+  if (installing) {
+    if (auto ok = install_adapters(r, handlers, out); !ok) return fail(ok.error());
+  }
   if (auto ok = apply_config_edit(edit); !ok) return fail(ok.error());
   out.push_back(edit.changed() ? "wrote " + edit.path : "no change to " + edit.path);
-  if (r.engine == "podman") {
-    out.push_back("podman reads " + edit.path + " at every command: nothing to restart");
+  if (!r.restart_command.empty() && !r.no_restart && edit.changed()) {
+    if (auto ok = hooks.restart(r.restart_command); !ok) {
+      return fail(ok.error().wrap("run --restart-command (" + edit.path + " was already written)"));
+    }
+    out.push_back("ran " + join(r.restart_command, " ") + " (--restart-command)");
+    facts["restart"] = {{"done", true}, {"command", r.restart_command}};
     return InstallReport{out, "", facts};
   }
-  if (r.no_restart || !edit.changed()) {
-    out.push_back("not restarted: the read-back through docker info was skipped");
-    return InstallReport{out, "", facts};
-  }
-  if (auto ok = hooks.restart({"systemctl", "restart", "docker"}); !ok) {
-    return fail(ok.error().wrap("restart docker.service"));
-  }
-  std::vector<std::string> names = installing ? r.runtimes : edit.removed;
-  if (auto ok = check_docker_runtimes(names, installing); !ok) return fail(ok.error());
-  out.push_back("restarted docker.service; verified with docker info");
-  facts["restart"] = {{"done", true}, {"command", {"systemctl", "restart", "docker"}}};
-  facts["read_back"] = {{"done", true}, {"by", "docker info"}};
+  out.push_back("podman reads " + edit.path + " at every command: nothing to restart");
   return InstallReport{out, "", facts};
+}
+
+Result<InstallReport> finish_engine(const InstallRequest& r, const NodeHooks& hooks,
+                                    const ConfigEdit& edit,
+                                    const std::vector<RuntimeHandler>& handlers, bool installing,
+                                    bool check_only, Lines out) {
+  out.insert(out.end(), edit.notes.begin(), edit.notes.end());
+  if (r.engine == "docker") {
+    // A bad --docker-host is bad input, also for --dry-run.
+    if (auto socket = engine::docker_socket_path(r.docker_host, std::getenv("DOCKER_HOST"));
+        !socket) {
+      return fail(socket.error());
+    }
+  }
+  if (r.dry_run) {
+    InstallReport report = dry_run_report(edit, out);
+    report.facts.update({{"config", {{"path", edit.path}, {"changed", false}}}});
+    return report;
+  }
+  return r.engine == "docker"
+             ? finish_docker(r, hooks, edit, handlers, installing, check_only, std::move(out))
+             : finish_podman(r, hooks, edit, handlers, installing, check_only, std::move(out));
 }
 
 }  // namespace
 
+engine::DockerRuntime docker_runtime_of(const RuntimeHandler& handler) {
+  Json entry = docker_entry(handler);
+  engine::DockerRuntime rt;
+  if (entry.contains("path")) rt.path = entry["path"].get<std::string>();
+  if (entry.contains("runtimeType")) rt.runtime_type = entry["runtimeType"].get<std::string>();
+  return rt;
+}
+
+Result<RuntimeHandler> docker_handler(const RuntimeHandler& planned, const std::string& root) {
+  if (planned.name != "gvisor" || planned.runtime_type == "io.containerd.runc.v2") return planned;
+  auto runsc = find_host_program(root, "runsc");
+  if (!runsc) {
+    return fail("--engine docker: gvisor: runsc was not found in " +
+                join(host_program_dirs(), ", ") +
+                " (Docker runs it as an OCI runtime, by its path)");
+  }
+  return gvisor_handler(false, *runsc, planned.name);
+}
+
 Result<InstallReport> install_engine(const InstallRequest& r, const NodeHooks& hooks,
                                      bool check_only) {
   std::vector<std::string> out = {"engine: " + r.engine};
-  auto handlers = engine_handlers(r, out);
+  auto handlers = engine_handlers(r, true, out);
   if (!handlers) return fail(handlers.error());
   auto file = read_engine_file(r);
   if (!file) return fail(file.error());
@@ -358,14 +556,12 @@ Result<InstallReport> install_engine(const InstallRequest& r, const NodeHooks& h
                                                          uninstall_flags_of(r));
   if (!edit) return fail(edit.error());
   edit->file = file->file;
-  auto report = finish_engine(r, hooks, *edit, true, check_only, out);
-  if (report && !r.dry_run && !check_only) install_adapters(r, *handlers, report->notes);
-  return report;
+  return finish_engine(r, hooks, *edit, *handlers, true, check_only, out);
 }
 
 Result<InstallReport> uninstall_engine(const InstallRequest& r, const NodeHooks& hooks) {
   std::vector<std::string> out = {"engine: " + r.engine};
-  auto handlers = engine_handlers(r, out);
+  auto handlers = engine_handlers(r, false, out);
   if (!handlers) return fail(handlers.error());
   auto file = read_engine_file(r);
   if (!file) return fail(file.error());
@@ -373,7 +569,7 @@ Result<InstallReport> uninstall_engine(const InstallRequest& r, const NodeHooks&
                                    : plan_podman_uninstall(file->path, file->current, r.runtimes);
   if (!edit) return fail(edit.error());
   edit->file = file->file;
-  return finish_engine(r, hooks, *edit, false, false, out);
+  return finish_engine(r, hooks, *edit, *handlers, false, false, out);
 }
 
 }  // namespace mkata::node

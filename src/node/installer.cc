@@ -9,6 +9,7 @@
 #include "core/output_path.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include "engine/daemon_signal.h"
 #include "node/containerd_config.h"
 #include "node/containerd_env.h"
 #include "node/distribution.h"
@@ -64,6 +65,7 @@ Result<Resolved> resolve(const InstallRequest& r) {
     }
   }
   if (!r.address.empty()) resolved.layout.address = r.address;
+  if (!r.restart_command.empty()) resolved.layout.restart = r.restart_command;
   target.uninstall_flags = uninstall_flags_of(r);
   return resolved;
 }
@@ -296,8 +298,9 @@ Result<InstallReport> install_containerd(const InstallRequest& r, const NodeHook
   if (auto ok = check_writable(r, *resolved, *edit, hooks); !ok) return fail(ok.error());
   if (check_only) return InstallReport{};
   InstallReport report{std::move(out), "", std::move(facts)};
+  // The adapters first: the config names them, and containerd may restart at any time.
+  if (auto ok = install_adapters(r, *handlers, report.notes); !ok) return fail(ok.error());
   if (auto ok = write_checked(*edit, report.notes); !ok) return fail(ok.error());
-  install_adapters(r, *handlers, report.notes);
   if (auto ok = set_microk8s_kata_path(r, *resolved, report.notes); !ok) return fail(ok.error());
   report.facts["read_back"] = {{"done", false}};
   if (r.no_restart) {
@@ -374,6 +377,10 @@ Result<InstallReport> uninstall_containerd(const InstallRequest& r, const NodeHo
 // Inputs that are wrong whatever the host holds. The paths go into containerd's config, which
 // containerd resolves from its own working directory, not the user's.
 Result<void> check_request(const InstallRequest& r) {
+  if (!r.docker_host.empty() && r.engine != "docker") {
+    return fail(Error::usage("--docker-host " + r.docker_host +
+                             ": only with --engine docker (this is --engine " + r.engine + ")"));
+  }
   for (const auto& [flag, value] :
        {std::pair{"adapter-dir", r.adapter_dir}, std::pair{"kata-config", r.kata_config}}) {
     if (!value.empty() && !value.starts_with('/')) {
@@ -392,8 +399,8 @@ Result<void> check_request(const InstallRequest& r) {
 
 }  // namespace
 
-void install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>& handlers,
-                      Lines& out) {
+Result<void> install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>& handlers,
+                              Lines& out) {
   for (const auto& h : handlers) {
     auto name = adapter_of(h, r.adapter_dir);
     if (!name) continue;
@@ -412,9 +419,10 @@ void install_adapters(const InstallRequest& r, const std::vector<RuntimeHandler>
     Result<void> ok = bytes ? make_directories(under_root(r.root, r.adapter_dir))
                             : Result<void>(fail(bytes.error()));
     if (ok) ok = write_file_atomic(dest, *bytes, 0755);
-    out.push_back(ok ? h.name + ": adapter installed at " + dest
-                     : "warning: " + h.name + ": " + ok.error().message());
+    if (!ok) return fail(ok.error().wrap("copy the adapter " + *name + " to " + dest));
+    out.push_back(h.name + ": adapter installed at " + dest);
   }
+  return {};
 }
 
 InstallReport dry_run_report(const ConfigEdit& edit, std::vector<std::string> notes) {
@@ -475,6 +483,11 @@ NodeHooks real_node_hooks() {
     return {};
   };
   hooks.read_loaded = read_loaded_runtimes;
+  hooks.docker_info = [](const std::string& socket) { return engine::DockerClient(socket).info(); };
+  hooks.signal_dockerd = [](const std::string& socket, bool send) {
+    return send ? engine::sighup_socket_owner(socket, "dockerd")
+                : engine::check_socket_owner(socket, "dockerd");
+  };
   return hooks;
 }
 

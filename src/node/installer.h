@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "engine/docker_api.h"
 #include "node/containerd_config.h"
 #include "node/handler_readback.h"
 #include "node/runtime_class.h"
@@ -39,6 +40,10 @@ struct InstallRequest {
   std::string runsc_shim;
   std::string adapter_dir = kAdapterDir;
   std::string root = "/";             ///< host root prefix (tests)
+  /// --docker-host (--engine docker only): "" = $DOCKER_HOST, else unix:///var/run/docker.sock.
+  std::string docker_host;
+  /// --restart-command as argv: replaces the restart or reload step of any engine ({} = none).
+  std::vector<std::string> restart_command;
   /// RuntimeClass manifests: "" = not written, "-" = printed, else a file path.
   std::string runtime_classes;
   std::map<std::string, std::optional<PodOverhead>> overheads;  ///< overrides of the defaults
@@ -51,6 +56,14 @@ struct NodeHooks {
   /// Reads containerd's loaded handlers (default: read_loaded_runtimes over CRI).
   std::function<Result<LoadedRuntimes>(const std::string& address, std::chrono::milliseconds wait)>
       read_loaded;
+  /// Docker's GET /info on a unix socket (default: engine::DockerClient).
+  std::function<Result<engine::DockerInfo>(const std::string& socket)> docker_info;
+  /// The dockerd listening on a socket: its PID after checking that it is dockerd, and with
+  /// `send` true after sending it SIGHUP (default: engine::check_socket_owner /
+  /// engine::sighup_socket_owner).
+  std::function<Result<pid_t>(const std::string& socket, bool send)> signal_dockerd;
+  /// How long the read-back polls /info (every 100 ms) for a reload to take effect.
+  std::chrono::milliseconds docker_wait = std::chrono::seconds(10);
 };
 
 /// What install or uninstall did, for the CLI to print. `notes` are for people (the CLI prints
@@ -69,9 +82,11 @@ InstallReport dry_run_report(const ConfigEdit& edit, std::vector<std::string> no
 
 /// Copies the adapters that the handlers run (BinaryName under request.adapter_dir) into that dir
 /// under request.root, mode 0755, from beside mkata or its build tree; a line per adapter is
-/// added to `out` (a warning when no copy is found and none is installed).
-void install_adapters(const InstallRequest& request, const std::vector<RuntimeHandler>& handlers,
-                      std::vector<std::string>& out);
+/// added to `out` (a warning when no copy is found and none is installed). Called before the
+/// config that names them is written. Error: "copy the adapter <name> to <dest>: <reason>".
+Result<void> install_adapters(const InstallRequest& request,
+                              const std::vector<RuntimeHandler>& handlers,
+                              std::vector<std::string>& out);
 
 /// The real hooks.
 NodeHooks real_node_hooks();

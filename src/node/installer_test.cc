@@ -12,6 +12,7 @@
 #include "core/build_paths.h"
 #include "core/files.h"
 #include "core/strings.h"
+#include "node/runtime_plan.h"
 #include "support/test_env.h"
 
 namespace mkata::node {
@@ -160,6 +161,29 @@ TEST(Installer, OnMicrok8sAnInstalledKataShimSetsKataPath) {
                       "KATA_PATH=/srv/kata/bin already set in " + args + "/containerd-env"),
             again->notes.end())
       << join(again->notes, "\n");
+}
+
+TEST(Installer, AdaptersAreCopiedBeforeTheConfigThatNamesThem) {
+  if (!find_adapter_source(kRunscAdapterName)) {
+    GTEST_SKIP() << "the runsc adapter is not built (nothing to copy)";
+  }
+  test::TempDir dir("mkata-installer");
+  std::string file = dir / "config.toml";
+  const std::string original = "version = 2\n";
+  ASSERT_TRUE(write_file_atomic(file, original));
+  ASSERT_TRUE(write_file_atomic(dir / "adapters", "a file where the directory goes"));
+  InstallRequest req = request_for(file, {"gvisor"});
+  req.root = dir.path();  // no runsc shim there: the runsc adapter
+  req.adapter_dir = "/adapters";
+  FakeNode node;
+  node.handlers["gvisor"] = "io.containerd.runc.v2";
+  auto r = install_runtimes(req, node.hooks());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message(), "install gvisor: copy the adapter mkata-runsc-adapter to " +
+                                     dir / "adapters/mkata-runsc-adapter" + ": write " +
+                                     dir / "adapters/mkata-runsc-adapter" + ": Not a directory");
+  EXPECT_EQ(*read_file(file), original);  // never naming an adapter that is not there
+  EXPECT_EQ(node.restarts, 0);
 }
 
 TEST(Installer, NoRestartSkipsTheReadBackAndSaysSo) {

@@ -95,6 +95,12 @@ Result<std::vector<RuntimeHandler>> plan_runtimes(const std::vector<std::string>
   return handlers;
 }
 
+std::vector<std::string> host_program_dirs() { return path_dirs(); }
+
+std::optional<std::string> find_host_program(const std::string& root, const std::string& name) {
+  return find_in(root, path_dirs(), name);
+}
+
 std::optional<std::string> adapter_of(const RuntimeHandler& handler,
                                       const std::string& adapter_dir) {
   auto binary = handler.option("BinaryName");

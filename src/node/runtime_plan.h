@@ -46,6 +46,13 @@ Result<std::vector<RuntimeHandler>> plan_runtimes(const std::vector<std::string>
                                                   const std::string& root,
                                                   std::vector<std::string>& notes);
 
+/// The directories mkata looks in for a runtime's programs (the standard PATH directories).
+std::vector<std::string> host_program_dirs();
+
+/// The first executable <dir>/<name> under `root` for dir in host_program_dirs() (the path
+/// without the root prefix); nullopt when there is none.
+std::optional<std::string> find_host_program(const std::string& root, const std::string& name);
+
 /// The adapter file name a handler runs (mkata-runsc-adapter / mkata-crun-adapter), if any.
 std::optional<std::string> adapter_of(const RuntimeHandler& handler, const std::string& adapter_dir);
 
