@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "core/build_paths.h"
+#include "core/files.h"
 #include "core/http_client.h"
 #include "core/process.h"
 #include "core/strings.h"
@@ -74,6 +75,25 @@ std::string docker_runtimes(const std::vector<std::string>& runtimes) {
     entries.push_back("\"" + rt + "\": " + *json);
   }
   return "{" + join(entries, ", ") + "}";
+}
+
+// Processes whose command line mentions `needle` (a private engine's directory), except the
+// engine's own daemons: what a removed container would leave running (shims, conmon, runsc).
+std::vector<std::string> processes_mentioning(const std::string& needle,
+                                              const std::vector<std::string>& except) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string pid = e.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cmdline = read_file(e.path().string() + "/cmdline");
+    if (!cmdline || cmdline->find(needle) == std::string::npos) continue;
+    std::string program = cmdline->substr(0, cmdline->find('\0'));
+    program = program.substr(program.rfind('/') + 1);
+    if (std::find(except.begin(), except.end(), program) != except.end()) continue;
+    found.push_back(pid + " " + program);
+  }
+  return found;
 }
 
 // The mkata temp dirs for image archives that exist now.
@@ -161,6 +181,9 @@ class DockerTargetTest : public ::testing::Test {
       if (!trim(*i).empty()) left.push_back("images: " + trim(*i));
     }
     for (const auto& d : image_temp_dirs()) left.push_back("temp dir " + d);
+    for (const auto& p : processes_mentioning(tmp_.path(), {"dockerd", "containerd"})) {
+      left.push_back("process " + p);
+    }
     return left;
   }
 
@@ -297,6 +320,7 @@ class PodmanTargetTest : public ::testing::Test {
       if (!trim(*i).empty()) left.push_back("images: " + trim(*i));
     }
     for (const auto& d : image_temp_dirs()) left.push_back("temp dir " + d);
+    for (const auto& p : processes_mentioning(tmp_.path(), {})) left.push_back("process " + p);
     return left;
   }
 
