@@ -40,9 +40,7 @@ Result<int> manifests_command(const CommandArgs& args) {
   auto objects = kube::render_manifest_set(request);
   if (!objects) return fail(usage_error("manifests", objects.error().message()));
   if (json) {
-    nlohmann::ordered_json list = {
-        {"apiVersion", "v1"}, {"kind", "List"}, {"items", nlohmann::ordered_json(*objects)}};
-    std::printf("%s\n", list.dump(2).c_str());
+    std::printf("%s\n", kube::list_of(*objects).dump(2).c_str());
   } else {
     std::fputs(kube::to_yaml(*objects).c_str(), stdout);
   }

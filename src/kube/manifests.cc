@@ -11,8 +11,9 @@ namespace {
 
 using nlohmann::ordered_json;
 
+constexpr char kNamespacePrefix[] = "mkata-validate-";
 constexpr size_t kMaxLabel = 63;
-constexpr size_t kMaxRunId = kMaxLabel - sizeof("mkata-validate-") + 1;
+constexpr size_t kMaxRunId = kMaxLabel - (sizeof kNamespacePrefix - 1);
 constexpr char kRestrictedPolicy[] = "restricted";
 
 bool label_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
@@ -112,7 +113,7 @@ ordered_json node_affinity(const std::string& node) {
 
 }  // namespace
 
-std::string namespace_for_run(const std::string& run_id) { return "mkata-validate-" + run_id; }
+std::string namespace_for_run(const std::string& run_id) { return kNamespacePrefix + run_id; }
 
 Result<void> check_placement(const KubePlacement& p) {
   if (!dns_label(p.run_id, kMaxRunId)) {
@@ -209,6 +210,10 @@ ordered_json render_runtime_class(const std::string& name, const std::string& ha
     rc["overhead"] = {{"podFixed", {{"cpu", overhead->cpu}, {"memory", overhead->memory}}}};
   }
   return rc;
+}
+
+ordered_json list_of(const std::vector<ordered_json>& objects) {
+  return {{"apiVersion", "v1"}, {"kind", "List"}, {"items", ordered_json(objects)}};
 }
 
 }  // namespace mkata::kube

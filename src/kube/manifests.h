@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "kube/yaml_text.h"
@@ -53,7 +54,8 @@ inline constexpr int kTerminationGraceSeconds = 5;
 /// "mkata-validate-<run_id>".
 std::string namespace_for_run(const std::string& run_id);
 
-/// Checks a placement before anything is rendered. Usage errors naming the field and value:
+/// Checks a placement before anything is rendered (the render_* functions below trust their
+/// inputs: call this first, as render_manifest_set does). Usage errors naming the field and value:
 /// "run id 'X_1': must be 1 to 48 lowercase letters, digits or '-', starting and ending with a
 /// letter or digit"; "namespace 'A': must be a DNS-1123 label (1 to 63 lowercase letters, digits
 /// or '-', starting and ending with a letter or digit)"; "node name '...': must be a DNS-1123
@@ -88,5 +90,9 @@ nlohmann::ordered_json render_service(const validate::WorkloadSpec& w, const Kub
 nlohmann::ordered_json render_runtime_class(const std::string& name, const std::string& handler,
                                             const std::optional<node::PodOverhead>& overhead,
                                             const std::string& run_id);
+
+/// The objects as one v1 List (`{"apiVersion": "v1", "kind": "List", "items": [...]}`), which
+/// `kubectl apply -f -` takes as one document.
+nlohmann::ordered_json list_of(const std::vector<nlohmann::ordered_json>& objects);
 
 }  // namespace mkata::kube

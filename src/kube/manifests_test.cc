@@ -167,6 +167,13 @@ TEST(KubeManifests, RuntimeClassWithAndWithoutOverhead) {
   EXPECT_EQ(crun["handler"], "crun");
 }
 
+TEST(KubeManifests, ListOfObjects) {
+  EXPECT_EQ(
+      list_of({render_namespace("n", "r")}).dump(),
+      R"({"apiVersion":"v1","kind":"List","items":[)" + render_namespace("n", "r").dump() + "]}");
+  EXPECT_EQ(list_of({}).dump(), R"({"apiVersion":"v1","kind":"List","items":[]})");
+}
+
 TEST(KubeManifests, CheckPlacementNamesTheBadValue) {
   EXPECT_TRUE(check_placement(gvisor()));
   auto error_of = [](auto edit) {
