@@ -1,6 +1,7 @@
 // Every manifest `mkata manifests` prints, checked offline against the Kubernetes OpenAPI schema
 // (the npm package kubernetes-models, pinned in tests/kube-schema/package-lock.json and installed
-// by scripts/deps.sh) and the Pod Security "restricted" profile, by tests/kube-schema/validate.mjs
+// by scripts/deps.sh), for unknown fields, and against the Pod Security "restricted" profile, by
+// tests/kube-schema/validate.mjs
 // under Node.js: all runtimes, with and without --image-prefix, pinned to nodes, a custom
 // namespace. The validator is shown to refuse bad objects, and the YAML output is read back by a
 // real YAML parser (PyYAML) and compared with the JSON. Skips with the reason when Node.js, the
@@ -89,6 +90,9 @@ TEST(KubeSchema, ValidatorRefusesBadObjects) {
   items[3]["spec"]["template"]["spec"]["containers"][0]["securityContext"].erase(
       "allowPrivilegeEscalation");
   items[3]["spec"]["template"]["spec"]["securityContext"]["seccompProfile"]["type"] = "Unconfined";
+  // A misspelt field: the OpenAPI schema allows unknown fields, kubectl's strict validation not.
+  items[3]["spec"]["template"]["spec"]["containers"][0]["securityContext"]
+       ["readOnlyRootFileSystem"] = true;
   auto v = validate_json(list.dump());
   EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
   EXPECT_NE(v.out.find("FAIL Deployment/helloworld-runc: /spec/replicas must be integer"),
@@ -103,6 +107,10 @@ TEST(KubeSchema, ValidatorRefusesBadObjects) {
       << v.out;
   EXPECT_NE(v.out.find("FAIL Deployment/autoscale-runc: pod security restricted: container "
                        "autoscale: seccompProfile.type must be RuntimeDefault or Localhost\n"),
+            std::string::npos)
+      << v.out;
+  EXPECT_NE(v.out.find("FAIL Deployment/autoscale-runc: /spec/template/spec/containers/0/"
+                       "securityContext/readOnlyRootFileSystem: unknown field\n"),
             std::string::npos)
       << v.out;
   EXPECT_TRUE(v.out.ends_with("kube-schema: 5 objects checked, 3 invalid\n")) << v.out;

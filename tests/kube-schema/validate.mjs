@@ -1,8 +1,11 @@
 // Offline validation of the Kubernetes objects mkata generates, for the tests: each object is
 // checked against the Kubernetes OpenAPI schema that the npm package kubernetes-models compiles
 // into validators (`new Deployment(obj).validate()`), and every pod template also against the
-// Pod Security "restricted" profile that the run's Namespace enforces on a cluster — so a
-// manifest a cluster would refuse fails here, without a cluster.
+// Pod Security "restricted" profile that the run's Namespace enforces on a cluster, and for
+// unknown fields (the OpenAPI schemas allow them, but `kubectl apply` validates strictly and
+// refuses them — and a misspelt field would otherwise be dropped in silence): every key must be
+// a property of the package's TypeScript interface for that place. So a manifest a cluster would
+// refuse fails here, without a cluster.
 //
 // Usage: node validate.mjs --root DIR [FILE|-]...
 //   DIR holds node_modules/kubernetes-models (scripts/deps.sh installs it from package-lock.json
@@ -10,7 +13,7 @@
 //   an array of objects, or a List (`mkata manifests --json`).
 // Prints one line per failure, "FAIL <kind>/<name>: <path> <what>", then a summary; exit 0 when
 // every object is valid, 1 when one is not, 2 on bad usage or unreadable input.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -77,6 +80,82 @@ function restrictedViolations(podSpec) {
   return out;
 }
 
+// --- unknown fields, from the interfaces in the package's .d.ts files ---------------------------
+// Each file declares one `export interface I<Name> [extends TypeMeta] {` whose properties are
+// lines `    "field"?: Type;` (a `{ [key: string]: ... }` map spans lines), and imports the types
+// it refers to by their long names (IIoK8sApiCoreV1Probe) from other .d.ts files.
+const interfaces = new Map();
+
+function dtsOf(specifier, fromFile) {
+  if (specifier.startsWith('.')) return path.resolve(path.dirname(fromFile), `${specifier}.d.ts`);
+  try {
+    return require.resolve(specifier).replace(/\.js$/, '.d.ts');
+  } catch {
+    return null;
+  }
+}
+
+function loadInterface(file) {
+  if (interfaces.has(file)) return interfaces.get(file);
+  let result = null;
+  if (file && existsSync(file)) {
+    const text = readFileSync(file, 'utf8');
+    const imports = new Map();
+    for (const m of text.matchAll(/^import \{ ([^}]+) \} from "([^"]+)";$/gm)) {
+      for (const name of m[1].split(',').map((n) => n.trim())) imports.set(name, dtsOf(m[2], file));
+    }
+    const name = `I${path.basename(file, '.d.ts')}`;
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.startsWith(`export interface ${name} `));
+    if (start >= 0) {
+      const fields = new Map();
+      if (/ extends TypeMeta /.test(lines[start])) {
+        fields.set('apiVersion', '');
+        fields.set('kind', '');
+      }
+      for (let i = start + 1; i < lines.length && lines[i] !== '}'; i++) {
+        const m = /^ {4}"([^"]+)"\??: (.*)$/.exec(lines[i]);
+        if (!m) continue;
+        let type = m[2].replace(/;$/, '');
+        if (type === '{') {
+          type = 'map';
+          while (i < lines.length && lines[i] !== '    };') i++;
+        }
+        fields.set(m[1], type);
+      }
+      result = { fields, imports };
+    }
+  }
+  interfaces.set(file, result);
+  return result;
+}
+
+function unknownFields(value, file, where, out) {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return;
+  const iface = loadInterface(file);
+  if (!iface) return;  // a type alias (Quantity, IntOrString, Time): no properties to check
+  for (const [key, child] of Object.entries(value)) {
+    if (!iface.fields.has(key)) {
+      out.push(`${where}/${key}: unknown field`);
+      continue;
+    }
+    const type = iface.fields.get(key);
+    const element = /^Array<(\w+)>$/.exec(type)?.[1];
+    const target = iface.imports.get(element ?? type);
+    if (!target) continue;
+    if (element && Array.isArray(child)) {
+      child.forEach((item, i) => unknownFields(item, target, `${where}/${key}/${i}`, out));
+    } else if (!element) {
+      unknownFields(child, target, `${where}/${key}`, out);
+    }
+  }
+}
+
+function rootInterface(obj) {
+  const group = obj.apiVersion === 'v1' ? 'v1' : obj.apiVersion;
+  return dtsOf(`kubernetes-models/${group}/${obj.kind}`, '');
+}
+
 function describe(obj) {
   return `${obj?.kind ?? '?'}/${obj?.metadata?.name ?? '?'}`;
 }
@@ -97,6 +176,9 @@ function check(obj) {
       failures.push(`${err.instancePath || '/'} ${err.message}${err.params ? ' ' + JSON.stringify(err.params) : ''}`);
     }
   }
+  const unknown = [];
+  unknownFields(obj, rootInterface(obj), '', unknown);
+  failures.push(...unknown);
   const podSpec = obj.kind === 'Pod' ? obj.spec : obj.spec?.template?.spec;
   if (podSpec) failures.push(...restrictedViolations(podSpec).map((v) => `pod security restricted: ${v}`));
   return failures;
