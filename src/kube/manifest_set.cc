@@ -76,8 +76,6 @@ Result<std::vector<ordered_json>> render_manifest_set(const ManifestRequest& r) 
     if (!ref) return fail(ref.error());
     images[name] = *ref;
   }
-  std::vector<std::string> nodes = unique(r.node_names);
-  if (nodes.empty()) nodes.push_back("");
 
   KubePlacement base;
   base.run_id = r.run_id;
@@ -96,6 +94,10 @@ Result<std::vector<ordered_json>> render_manifest_set(const ManifestRequest& r) 
       p.runtime_class = spec->name;
       classes.push_back(render_runtime_class(spec->name, spec->handler, spec->overhead, r.run_id));
     }
+    auto own = r.runtime_nodes.find(rt);
+    std::vector<std::string> nodes =
+        unique(own != r.runtime_nodes.end() ? own->second : r.node_names);
+    if (nodes.empty()) nodes.push_back("");
     for (const auto& node : nodes) {
       p.node_name = node;
       if (auto ok = check_placement(p); !ok) return fail(ok.error());

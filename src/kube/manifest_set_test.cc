@@ -83,6 +83,23 @@ TEST(KubeManifestSet, ImagePrefixNodesNamespaceAndPullPolicy) {
   EXPECT_EQ(c["imagePullPolicy"], "Always");
 }
 
+TEST(KubeManifestSet, EachRuntimeOnItsOwnNodes) {
+  ManifestRequest r;
+  r.runtimes = {"runc", "kata"};
+  r.node_names = {"n1", "n2"};
+  r.runtime_nodes = {{"kata", {"n2"}}};
+  auto set = render_manifest_set(r);
+  ASSERT_TRUE(set) << set.error().message();
+  std::vector<std::string> deployments;
+  for (const auto& name : kinds_and_names(*set)) {
+    if (name.starts_with("Deployment/")) deployments.push_back(name);
+  }
+  EXPECT_EQ(deployments, (std::vector<std::string>{
+                             "Deployment/helloworld-runc-n1", "Deployment/autoscale-runc-n1",
+                             "Deployment/helloworld-runc-n2", "Deployment/autoscale-runc-n2",
+                             "Deployment/helloworld-kata-n2", "Deployment/autoscale-kata-n2"}));
+}
+
 TEST(KubeManifestSet, ImagePrefix) {
   EXPECT_EQ(prefixed_image("mkata.local/autoscale:1", "").value(), "mkata.local/autoscale:1");
   EXPECT_EQ(prefixed_image("mkata.local/autoscale:1", "ghcr.io/acme/mkata/").value(),
