@@ -65,8 +65,9 @@ Result<std::string> prefixed_image(const std::string& reference, const std::stri
 
 Result<std::vector<ordered_json>> render_manifest_set(const ManifestRequest& r) {
   std::vector<std::string> runtimes = unique(r.runtimes);
-  if (runtimes.empty())
+  if (runtimes.empty()) {
     runtimes.assign(std::begin(node::kRuntimeNames), std::end(node::kRuntimeNames));
+  }
   for (const auto& rt : runtimes) {
     if (auto ok = check_runtime(rt); !ok) return fail(ok.error());
   }

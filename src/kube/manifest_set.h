@@ -29,7 +29,8 @@ struct ManifestRequest {
   std::string image_pull_policy = "IfNotPresent";
   std::vector<std::string> node_names;  ///< empty = any node; else every runtime on each node
   /// runtime → its own nodes (`--all-nodes`: only the nodes that have its handler); overrides
-  /// node_names for that runtime.
+  /// node_names for that runtime (an empty list: any node; leave a runtime that has no node out
+  /// of `runtimes`).
   std::map<std::string, std::vector<std::string>> runtime_nodes;
   /// runtime → an existing RuntimeClass to name in the pods (then none is rendered for it).
   std::map<std::string, std::string> reused_runtime_classes;
