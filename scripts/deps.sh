@@ -18,7 +18,31 @@ packages=(
   docker.io podman
   # benchmarks
   wrk nginx-light curl
+  # the YAML round trip of the manifests test
+  python3-yaml
 )
+# Node.js runs the offline Kubernetes schema check of the manifests (tests/kube-schema); any
+# Node.js >= 14 with npm does, so Debian's is installed only when none is there.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
+
+# The schema package pinned in tests/kube-schema/package-lock.json, installed with `npm ci` into
+# a cache outside the repo; done again only when the lock file changes.
+kube_schema() {
+  local src dir stamp
+  src="$(cd "$(dirname "$0")/.." && pwd)/tests/kube-schema"
+  dir=/var/cache/mkata/kube-schema
+  stamp=$(sha256sum "$src/package-lock.json" | cut -d' ' -f1)
+  if [ -d "$dir/node_modules/kubernetes-models" ] && [ "$(cat "$dir/.lock-sha256" 2>/dev/null)" = "$stamp" ]; then
+    echo "deps: kube-schema present ($dir)"
+    return
+  fi
+  echo "deps: kube-schema: npm ci into $dir"
+  mkdir -p "$dir"
+  rm -f "$dir/.lock-sha256"
+  cp "$src/package.json" "$src/package-lock.json" "$dir/"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$stamp" > "$dir/.lock-sha256"
+}
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (it installs Debian packages and mkata drives containerd as root)" >&2
@@ -31,6 +55,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#packages[@]} packages present"
+  kube_schema
   exit 0
 fi
 echo "deps: installing ${missing[*]}"
@@ -45,3 +70,4 @@ if [ ! -e "$policy" ]; then
 fi
 trap '[ $created_policy -eq 1 ] && rm -f "$policy"' EXIT
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+kube_schema

@@ -19,5 +19,6 @@ Result<int> uninstall_command(const CommandArgs& args);
 Result<int> images_command(const CommandArgs& args);
 Result<int> node_command(const CommandArgs& args);
 Result<int> validate_command(const CommandArgs& args);
+Result<int> manifests_command(const CommandArgs& args);
 
 }  // namespace mkata::cli

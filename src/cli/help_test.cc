@@ -54,5 +54,50 @@ TEST(Help, NodeSubcommandsDescribeThemselves) {
   EXPECT_EQ(r.out.find("node up:"), std::string::npos) << r.out;
 }
 
+TEST(Help, ManifestsDescribesItselfAndNamesBadValues) {
+  if (!path_exists(kMkata)) GTEST_SKIP() << kMkata << " is not built";
+  auto r = mkata({"--help"});
+  EXPECT_NE(r.out.find("\n  manifests   print the Kubernetes objects validate --target kube "
+                       "applies\n"),
+            std::string::npos)
+      << r.out;
+  r = mkata({"manifests", "--help"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("Usage: mkata manifests [options]\n")) << r.out;
+  for (const char* option : {"--runtime RT", "--image-prefix PREFIX", "--pull-policy POLICY",
+                             "--run-id ID", "--namespace NAME", "--node NAME", "--json"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option << "\n" << r.out;
+  }
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--runtime", "youki"},
+            "manifests: invalid value 'youki' for --runtime (accepted: runc, crun, gvisor, kata)"},
+           {{"--pull-policy", "never"},
+            "manifests: invalid value 'never' for --pull-policy (accepted: Never, IfNotPresent, "
+            "Always)"},
+           {{"--image-prefix", "a b"},
+            "manifests: image prefix 'a b': must be a registry and path such as "
+            "registry.example.com/mkata/ (letters, digits, '.', '_', '-', a ':port' after the "
+            "host, '/' between parts; path parts lowercase)"},
+           {{"--namespace", "Review"},
+            "manifests: namespace 'Review': must be a DNS-1123 label (1 to 63 lowercase letters, "
+            "digits or '-', starting and ending with a letter or digit)"},
+           {{"--node", "worker_1"},
+            "manifests: node name 'worker_1': must be a DNS-1123 subdomain"},
+           {{"--run-id", "A"}, "manifests: run id 'A': must be 1 to 48 lowercase letters"},
+       }) {
+    auto args = c.args;
+    args.insert(args.begin(), "manifests");
+    r = mkata(args);
+    EXPECT_EQ(r.exit_code, 2) << c.error;
+    EXPECT_TRUE(r.err.starts_with("mkata: error: " + c.error)) << r.err;
+    EXPECT_NE(r.err.find("\nhint: see 'mkata manifests --help'\n"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");  // nothing half-printed
+  }
+}
+
 }  // namespace
 }  // namespace mkata

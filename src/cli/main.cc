@@ -26,6 +26,8 @@ constexpr Command kCommands[] = {
     {"node", "the embedded node: up, down, status", mkata::cli::node_command},
     {"validate", "run the workloads under every runtime and prove the isolation",
      mkata::cli::validate_command},
+    {"manifests", "print the Kubernetes objects validate --target kube applies",
+     mkata::cli::manifests_command},
 };
 
 void print_usage(FILE* out) {
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
-               "images, node, validate)\nhint: see 'mkata --help'\n",
+               "images, node, validate, manifests)\nhint: see 'mkata --help'\n",
                mkata::printable(name).c_str());
   return mkata::kExitUsage;
 }
