@@ -45,8 +45,9 @@ Result<int> validate_command(const CommandArgs& args) {
   std::string json_path, report_path, timeout = "30", workloads, docker_host;
   std::string& target = options.target;
   parser.option("target", &target, "NAME",
-                "where to run: embedded (mkata's own node, default), docker, podman");
-  parser.choices("target", {"embedded", "docker", "podman", "kube"});
+                "where to run: embedded (mkata's own node, default), docker, podman, kube "
+                "(the cluster of kubectl's current context), microk8s");
+  parser.choices("target", {"embedded", "docker", "podman", "kube", "microk8s"});
   parser.repeated("runtime", &options.runtimes, "RT",
                   "runtime to validate (repeatable; default: all usable)");
   parser.choices("runtime", {"runc", "crun", "gvisor", "kata"});
@@ -63,16 +64,29 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.option("docker-host", &docker_host, "unix:///SOCKET",
                 "--target docker: the Engine API socket (default $DOCKER_HOST, else "
                 "unix:///var/run/docker.sock)");
+  parser.option("kubeconfig", &options.kubeconfig, "FILE", "--target kube: kubectl's --kubeconfig");
+  parser.option("context", &options.kube_context, "NAME", "--target kube: kubectl's --context");
+  parser.option("kubectl", &options.kubectl, "PATH",
+                "--target kube: the kubectl program (default kubectl; microk8s: microk8s kubectl)");
+  parser.option("image-prefix", &options.image_prefix, "REGISTRY/PATH/",
+                "--target kube: the workload images were pushed there (default: mkata.local/, "
+                "already on the nodes)");
   parser.option("engine-network", &options.engine_network, "NAME",
                 "--target docker|podman: the network the containers join (default: the "
                 "engine's default bridge)");
   auto go = parser.parse(args);
   if (!go) return fail(go.error());
   if (!*go) return kExitOk;
-  if (target == "kube") {
-    return fail(usage_error("validate",
-                            "--target kube is on the roadmap, not implemented yet "
-                            "(accepted today: embedded, docker, podman)"));
+  bool cluster = target == "kube" || target == "microk8s";
+  for (const auto& [flag, value] : {std::pair{"--kubeconfig", options.kubeconfig},
+                                    {"--context", options.kube_context},
+                                    {"--kubectl", options.kubectl},
+                                    {"--image-prefix", options.image_prefix}}) {
+    if (!value.empty() && !cluster) {
+      return fail(usage_error(
+          "validate",
+          std::string(flag) + " is for --target kube or microk8s (the target is " + target + ")"));
+    }
   }
   auto seconds = parse_number("validate", "timeout", timeout, 1, 3600, "seconds");
   if (!seconds) return fail(seconds.error());

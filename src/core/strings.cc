@@ -56,4 +56,9 @@ std::string random_hex(size_t n) {
   return out;
 }
 
+std::string join_or(const std::vector<std::string>& items) {
+  if (items.size() <= 1) return items.empty() ? "" : items[0];
+  return join(std::vector(items.begin(), items.end() - 1), ", ") + " or " + items.back();
+}
+
 }  // namespace mkata

@@ -20,4 +20,7 @@ bool ends_with(std::string_view text, std::string_view suffix);
 /// `n` random lowercase hex digits (unique names and IDs, not secrets). Thread-safe.
 std::string random_hex(size_t n);
 
+/// "a", "a or b", "a, b or c" (for messages listing alternatives); "" for none.
+std::string join_or(const std::vector<std::string>& items);
+
 }  // namespace mkata

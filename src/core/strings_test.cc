@@ -16,6 +16,20 @@ TEST(Strings, TrimAndJoin) {
   EXPECT_EQ(join({"a", "b", "c"}, ", "), "a, b, c");
 }
 
+TEST(Strings, JoinOr) {
+  EXPECT_EQ(join_or({}), "");
+  EXPECT_EQ(join_or({"kata"}), "kata");
+  EXPECT_EQ(join_or({"gvisor", "runsc"}), "gvisor or runsc");
+  EXPECT_EQ(join_or({"a", "b", "c"}), "a, b or c");
+}
+
+TEST(Strings, RandomHexIsHexOfTheLengthAsked) {
+  auto a = random_hex(40), b = random_hex(40);
+  EXPECT_EQ(a.size(), 40u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(a, b);
+}
+
 TEST(Strings, Affixes) {
   EXPECT_TRUE(starts_with("containerd", "contain"));
   EXPECT_FALSE(starts_with("c", "contain"));

@@ -30,11 +30,6 @@ std::string names_of(const DockerInfo& info) {
   return names.empty() ? "none" : join(names, ", ");
 }
 
-std::string or_list(const std::vector<std::string>& names) {
-  if (names.size() <= 1) return names.empty() ? "" : names[0];
-  return join(std::vector(names.begin(), names.end() - 1), ", ") + " or " + names.back();
-}
-
 }  // namespace
 
 Result<EngineRuntime> find_docker_runtime(const DockerInfo& info,
@@ -56,9 +51,9 @@ Result<EngineRuntime> find_docker_runtime(const DockerInfo& info,
     }
     if (is_shim_type(name) && shims_by_type) return EngineRuntime{name, "", name, ""};
   }
-  std::string reason = docker + " has no runtime named " + or_list(names);
+  std::string reason = docker + " has no runtime named " + join_or(names);
   if (!ignored.empty()) {
-    reason = docker + " lists the runtime " + or_list(ignored) +
+    reason = docker + " lists the runtime " + join_or(ignored) +
              " with neither a path nor a runtimeType: it ignored the entry (named shim runtimes "
              "in daemon.json need Docker Engine 24.0)";
   }

@@ -262,7 +262,11 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options, 
     if (p.choice.usable) chosen[p.runtime] = p.choice;
   }
   auto prepared = target.prepare(chosen, progress, record.timings);
-  if (!prepared) return fail(prepared.error().wrap("validate"));
+  if (!prepared) {
+    // Whatever preparing created before it failed (a namespace, loaded images) goes too.
+    (void)target.finish(progress, record.timings);
+    return fail(prepared.error().wrap("validate"));
+  }
   record.target_description = target.description();
   record.target_notes = target.notes();
   for (auto& p : plans) {

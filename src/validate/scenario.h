@@ -24,8 +24,8 @@
 
 namespace mkata::validate {
 
-/// The targets `--target` accepts (kube: roadmap).
-inline constexpr const char* kTargetNames[] = {"embedded", "docker", "podman"};
+/// The targets `--target` accepts.
+inline constexpr const char* kTargetNames[] = {"embedded", "docker", "podman", "kube", "microk8s"};
 
 /// Options of a validation run.
 struct ValidateOptions {
@@ -33,6 +33,10 @@ struct ValidateOptions {
   embedded::NodeOptions node;         ///< the embedded target's node
   std::string docker_socket;   ///< docker: the Engine API socket (engine::docker_socket_path)
   std::string engine_network;  ///< docker, podman: the network to join ("" = default)
+  std::string kubeconfig;      ///< kube: --kubeconfig ("" = kubectl's own rules)
+  std::string kube_context;    ///< kube: --context ("" = the current one)
+  std::string kubectl;         ///< kube: the kubectl program ("" = kubectl in PATH)
+  std::string image_prefix;    ///< kube: registry prefix of pushed images ("" = mkata.local/)
   std::vector<std::string> runtimes;  ///< requested by name; empty = all four, none required
   bool keep = false;  ///< leave a node this run started running (docker, podman: the images)
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox

@@ -93,8 +93,8 @@ class Target {
   /// The target's components for the report (e.g. containerd 1.6.20, Docker Engine 20.10.24).
   virtual std::vector<report::ComponentVersion> versions() = 0;
 
-  /// Undoes what prepare() started (unless kept). Phases it times go to `timings`; an error is
-  /// recorded as the run's error.
+  /// Undoes what prepare() started (unless kept); also called after prepare() failed. Phases it
+  /// times go to `timings`; an error is recorded as the run's error.
   virtual Result<void> finish(Progress& progress, std::vector<report::PhaseTiming>& timings) = 0;
 };
 

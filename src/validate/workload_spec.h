@@ -2,7 +2,7 @@
 // rendered to what a target needs: CRI PodSandboxConfig + ContainerConfig for the embedded node,
 // an engine container (`docker run` / `podman run`: non-root, read-only root filesystem, no new
 // privileges, all capabilities dropped) for Docker and Podman (here), Kubernetes
-// Deployment/Service manifests for the kube target (roadmap; the same fields map onto a
+// Deployment/Service manifests for the kube target (kube/manifests.h: the same fields map onto a
 // container spec, a readinessProbe and a Service port). Every target therefore runs exactly the
 // same thing.
 #pragma once
