@@ -15,6 +15,7 @@
 #include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "validate/scenario.h"
+#include "validate/target_choice.h"
 
 namespace mkata::cli {
 namespace {
@@ -54,6 +55,10 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.option("json", &json_path, "FILE",
                 "write the JSON report ('-': stdout; docs/validate-json.md, docs/json.md)");
   parser.option("report", &report_path, "FILE.md", "write the Markdown report ('-': stdout)");
+  bool cleanup = false;
+  parser.flag("cleanup", &cleanup,
+              "--target kube|microk8s: only delete what killed runs left (namespaces and "
+              "RuntimeClasses labelled as mkata's), then exit");
   parser.flag("keep", &options.keep, "leave the node running (when validate started it)");
   parser.option("timeout", &timeout, "SECONDS", "readiness timeout per pod (default 30)");
   parser.option("state-dir", &options.node.state_dir, "DIR", "the embedded node's state dir");
@@ -104,6 +109,18 @@ Result<int> validate_command(const CommandArgs& args) {
     return fail(usage_error("validate",
                             "--engine-network is for --target docker or podman (the embedded "
                             "node's network is --network)"));
+  }
+  if (cleanup && !cluster) {
+    return fail(usage_error(
+        "validate", "--cleanup is for --target kube or microk8s (the target is " + target + ")"));
+  }
+  if (cleanup) {
+    auto deleted = validate::cleanup_cluster(options);
+    if (!deleted) return fail(deleted.error().wrap("validate --cleanup"));
+    for (const auto& d : *deleted) std::printf("deleted %s\n", d.c_str());
+    std::printf("cleanup: %zu object%s deleted\n", deleted->size(),
+                deleted->size() == 1 ? "" : "s");
+    return kExitOk;
   }
   if (target == "docker") {
     auto socket = engine::docker_socket_path(docker_host, std::getenv("DOCKER_HOST"));

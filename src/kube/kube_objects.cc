@@ -143,6 +143,18 @@ Result<std::vector<EventFacts>> parse_events(const std::string& document) {
   return events;
 }
 
+Result<std::vector<std::string>> parse_names(const std::string& document, const std::string& what) {
+  auto items = items_of(document, what);
+  if (!items) return fail(items.error());
+  std::vector<std::string> names;
+  for (const auto& item : *items) {
+    std::string name = text(at(item, "metadata"), "name");
+    if (name.empty()) return fail("parse " + what + ": an item without metadata.name");
+    names.push_back(name);
+  }
+  return names;
+}
+
 Result<std::string> parse_server_version(const std::string& document) {
   auto j = json::parse(document, nullptr, false);
   std::string version = j.is_discarded() ? "" : text(at(j, "serverVersion"), "gitVersion");

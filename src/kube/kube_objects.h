@@ -75,6 +75,10 @@ Result<std::vector<RuntimeClassFacts>> parse_runtime_classes(const std::string& 
 Result<std::vector<PodFacts>> parse_pods(const std::string& json);
 Result<std::vector<EventFacts>> parse_events(const std::string& json);
 
+/// The metadata.name of every item of a List (e.g. `get namespaces -l …`). Error: "parse <what>:
+/// …".
+Result<std::vector<std::string>> parse_names(const std::string& json, const std::string& what);
+
 /// `kubectl version -o json`'s serverVersion.gitVersion ("v1.32.3"). Error when absent.
 Result<std::string> parse_server_version(const std::string& json);
 

@@ -77,6 +77,25 @@ Result<void> KubeTarget::connect() {
   return {};
 }
 
+Result<std::vector<std::string>> KubeTarget::cleanup_left_behind() {
+  const std::string selector = std::string(kube::kManagedByLabel) + "=mkata," + kube::kRunLabel;
+  std::vector<std::string> deleted;
+  for (const auto& [kind, plural] :
+       {std::pair{"namespace", "namespaces"}, std::pair{"runtimeclass", "runtimeclasses"}}) {
+    auto list = client_->get_json(plural, "", selector);
+    if (!list) return fail(list.error());
+    auto names = kube::parse_names(*list, plural);
+    if (!names) return fail(names.error());
+    for (const auto& name : *names) {
+      if (auto r = client_->remove(kind, name, "", options_.delete_timeout); !r) {
+        return fail(r.error());
+      }
+      deleted.push_back(std::string(kind) + "/" + name);
+    }
+  }
+  return deleted;
+}
+
 std::string KubeTarget::description() const {
   size_t ready = std::count_if(nodes_.begin(), nodes_.end(),
                                [](const kube::NodeFacts& n) { return n.ready && n.schedulable; });

@@ -65,6 +65,12 @@ class KubeTarget final : public Target {
   /// Ready and schedulable.
   Result<void> connect();
 
+  /// `validate --target kube --cleanup`: deletes what runs killed before their cleanup left —
+  /// every Namespace and RuntimeClass labelled app.kubernetes.io/managed-by=mkata with a
+  /// mkata.dev/run — and returns what it deleted ("namespace/mkata-validate-…"). Nothing else is
+  /// touched: a RuntimeClass without mkata's labels is the cluster's.
+  Result<std::vector<std::string>> cleanup_left_behind();
+
   std::string name() const override { return "kube"; }
   std::string description() const override;
   std::vector<std::string> notes() const override { return notes_; }

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/files.h"
+#include "core/interrupt.h"
 #include "core/strings.h"
 #include "host/host_facts.h"
 #include "validate/isolation.h"
@@ -62,6 +63,8 @@ class FakeCluster final : public kube::KubeClient {
   std::map<std::string, bool> denied;  ///< "verb resource" → denied
   bool pods_become_ready = true;
   bool fail_apply = false;
+  bool interrupt_during_rollout = false;
+  std::string last_selector;
   std::vector<std::string> applied_kinds;                           ///< "Kind/name" in apply order
   std::vector<std::string> deleted;                                 ///< "kind/name"
   std::map<std::string, std::unique_ptr<WorkloadProcess>> running;  ///< deployment → process
@@ -72,7 +75,24 @@ class FakeCluster final : public kube::KubeClient {
                                const std::string& selector) override {
     std::lock_guard lock(mutex);
     if (kind == "nodes") return nodes.dump();
-    if (kind == "runtimeclasses") return runtime_classes.dump();
+    if (kind == "namespaces") {
+      last_selector = selector;
+      return json({{"kind", "List"},
+                   {"items", {{{"metadata", {{"name", "mkata-validate-0badc0ffee00"}}}}}}})
+          .dump();
+    }
+    if (kind == "runtimeclasses") {
+      if (selector.empty()) return runtime_classes.dump();
+      // The label selector as the API applies it: only mkata's classes.
+      json mine = {{"kind", "List"}, {"items", json::array()}};
+      for (const auto& c : runtime_classes["items"]) {
+        if (c["metadata"].contains("labels") &&
+            c["metadata"]["labels"].value("app.kubernetes.io/managed-by", "") == "mkata") {
+          mine["items"].push_back(c);
+        }
+      }
+      return mine.dump();
+    }
     if (kind == "events") {
       if (pods_become_ready) return json({{"kind", "List"}, {"items", json::array()}}).dump();
       auto events = json::parse(testdata("events-kata.json"));
@@ -138,6 +158,10 @@ class FakeCluster final : public kube::KubeClient {
   Result<void> rollout_status(const std::string& deployment, const std::string&,
                               std::chrono::milliseconds timeout) override {
     std::lock_guard lock(mutex);
+    if (interrupt_during_rollout) {
+      request_interrupt();  // Ctrl-C: kubectl, in the same process group, exits too
+      return fail("kubectl rollout: killed by signal 2");
+    }
     if (running.contains(deployment)) return {};
     return fail("kubectl rollout: exit 1: error: timed out waiting for the condition (" +
                 std::to_string(timeout.count()) + " ms)");
@@ -317,6 +341,48 @@ TEST(KubeTarget, APodThatNeverBecomesReadyReportsItsEventsAndIsCleanedUp) {
             deleted.end());
   // The addon's RuntimeClass "kata" was used, never deleted.
   EXPECT_EQ(std::find(deleted.begin(), deleted.end(), "runtimeclass/kata"), deleted.end());
+}
+
+}  // namespace
+}  // namespace mkata::validate
+
+namespace mkata::validate {
+namespace {
+
+TEST(KubeTarget, CleanupDeletesOnlyWhatMkataLabelled) {
+  auto cluster = std::make_unique<FakeCluster>();
+  cluster->runtime_classes = json::parse(testdata("runtimeclasses.json"));  // kata + mkata-gvisor
+  auto run = make_target(std::move(cluster));
+  auto deleted = run.target->cleanup_left_behind();
+  ASSERT_TRUE(deleted) << deleted.error().message();
+  EXPECT_EQ(*deleted, (std::vector<std::string>{"namespace/mkata-validate-0badc0ffee00",
+                                                "runtimeclass/mkata-gvisor"}));
+  EXPECT_EQ(run.cluster->last_selector, "app.kubernetes.io/managed-by=mkata,mkata.dev/run");
+  EXPECT_EQ(run.cluster->deleted, *deleted);  // the addon's "kata" is not among them
+}
+
+// Ctrl-C sets a process-wide flag that nothing resets: ctest runs each test in its own process.
+TEST(KubeTarget, CtrlCDuringARolloutDeletesEverythingOfTheRun) {
+  auto cluster = std::make_unique<FakeCluster>();
+  cluster->nodes = this_host_as_node({"runc", "gvisor", ""});
+  cluster->interrupt_during_rollout = true;
+  auto run = make_target(std::move(cluster));
+  ValidateOptions options;
+  options.runtimes = {"gvisor", "runc"};
+  Progress progress(false);
+  auto record = run_validation(options, *run.target, progress);
+  ASSERT_TRUE(record) << record.error().message();
+  EXPECT_FALSE(record->passed);
+  EXPECT_EQ(record->error, "interrupted");
+  auto& deleted = run.cluster->deleted;
+  for (const char* d : {"deployment/helloworld-runc", "service/helloworld-runc",
+                        "namespace/mkata-validate-3f2a9c1b7e6d"}) {
+    EXPECT_NE(std::find(deleted.begin(), deleted.end(), d), deleted.end()) << d;
+  }
+  EXPECT_NE(std::find(deleted.begin(), deleted.end(), "runtimeclass/mkata-gvisor"), deleted.end());
+  // runc ran first and was interrupted; gvisor never started.
+  EXPECT_EQ(std::find(deleted.begin(), deleted.end(), "deployment/helloworld-gvisor"),
+            deleted.end());
 }
 
 }  // namespace

@@ -16,6 +16,41 @@
 
 namespace mkata::validate {
 
+namespace {
+
+// The kube target of --target kube|microk8s, connected.
+Result<std::unique_ptr<KubeTarget>> make_kube_target(const ValidateOptions& o) {
+  kube::KubectlOptions kubectl;
+  if (o.target == "microk8s") {
+    kubectl.program = {"microk8s", "kubectl"};
+    if (o.kubectl.empty() && !find_executable("microk8s")) {
+      return fail(
+          Error("--target microk8s: the microk8s command is not installed here (snap "
+                "install microk8s --classic); for another cluster use --target kube "
+                "with its kubeconfig"));
+    }
+  }
+  if (!o.kubectl.empty()) kubectl.program = {o.kubectl};
+  kubectl.kubeconfig = o.kubeconfig;
+  kubectl.context = o.kube_context;
+  KubeTargetOptions options;
+  options.image_prefix = o.image_prefix;
+  options.keep = o.keep;
+  options.ready_timeout = o.ready_timeout;
+  options.workload_dir = o.workload_dir;
+  if (o.target == "microk8s" && o.image_prefix.empty()) {
+    // The snap's containerd: the images are imported there and never pulled.
+    options.import_address = "/var/snap/microk8s/common/run/containerd.sock";
+    options.image_pull_policy = "Never";
+  }
+  auto target =
+      std::make_unique<KubeTarget>(std::make_unique<kube::KubectlClient>(kubectl), options);
+  if (auto r = target->connect(); !r) return fail(r.error());
+  return target;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Target>> make_target(const ValidateOptions& o) {
   if (o.target == "embedded") {
     if (auto r = o.node.validate(); !r) return fail(r.error());
@@ -23,33 +58,9 @@ Result<std::unique_ptr<Target>> make_target(const ValidateOptions& o) {
         EmbeddedTargetOptions{o.node, o.keep, o.workload_dir, o.handler_overrides}));
   }
   if (o.target == "kube" || o.target == "microk8s") {
-    kube::KubectlOptions kubectl;
-    if (o.target == "microk8s") {
-      kubectl.program = {"microk8s", "kubectl"};
-      if (o.kubectl.empty() && !find_executable("microk8s")) {
-        return fail(
-            Error("--target microk8s: the microk8s command is not installed here (snap "
-                  "install microk8s --classic); for another cluster use --target kube "
-                  "with its kubeconfig"));
-      }
-    }
-    if (!o.kubectl.empty()) kubectl.program = {o.kubectl};
-    kubectl.kubeconfig = o.kubeconfig;
-    kubectl.context = o.kube_context;
-    KubeTargetOptions options;
-    options.image_prefix = o.image_prefix;
-    options.keep = o.keep;
-    options.ready_timeout = o.ready_timeout;
-    options.workload_dir = o.workload_dir;
-    if (o.target == "microk8s" && o.image_prefix.empty()) {
-      // The snap's containerd: the images are imported there and never pulled.
-      options.import_address = "/var/snap/microk8s/common/run/containerd.sock";
-      options.image_pull_policy = "Never";
-    }
-    auto target =
-        std::make_unique<KubeTarget>(std::make_unique<kube::KubectlClient>(kubectl), options);
-    if (auto r = target->connect(); !r) return fail(r.error());
-    return std::unique_ptr<Target>(std::move(target));
+    auto target = make_kube_target(o);
+    if (!target) return fail(target.error());
+    return std::unique_ptr<Target>(std::move(*target));
   }
   std::unique_ptr<engine::ContainerEngine> engine;
   EngineTargetOptions options;
@@ -74,6 +85,12 @@ Result<std::unique_ptr<Target>> make_target(const ValidateOptions& o) {
   }
   if (auto r = engine->connect(); !r) return fail(r.error());
   return std::unique_ptr<Target>(std::make_unique<EngineTarget>(std::move(engine), options));
+}
+
+Result<std::vector<std::string>> cleanup_cluster(const ValidateOptions& o) {
+  auto target = make_kube_target(o);
+  if (!target) return fail(target.error());
+  return (*target)->cleanup_left_behind();
 }
 
 }  // namespace mkata::validate

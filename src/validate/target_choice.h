@@ -6,6 +6,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "validate/scenario.h"
@@ -17,5 +19,9 @@ namespace mkata::validate {
 /// options ("unknown target 'k8s' (accepted: embedded, docker, podman)"); environment when the
 /// engine does not answer.
 Result<std::unique_ptr<Target>> make_target(const ValidateOptions& options);
+
+/// `validate --target kube|microk8s --cleanup`: connects as a run would and deletes what killed
+/// runs left (KubeTarget::cleanup_left_behind); returns "kind/name" of each deleted object.
+Result<std::vector<std::string>> cleanup_cluster(const ValidateOptions& options);
 
 }  // namespace mkata::validate
