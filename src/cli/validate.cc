@@ -55,7 +55,10 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.option("json", &json_path, "FILE",
                 "write the JSON report ('-': stdout; docs/validate-json.md, docs/json.md)");
   parser.option("report", &report_path, "FILE.md", "write the Markdown report ('-': stdout)");
-  bool cleanup = false;
+  bool cleanup = false, all_nodes = false;
+  parser.flag("all-nodes", &all_nodes,
+              "--target kube|microk8s: run every runtime on every Ready node that has its "
+              "handler (a node x runtime matrix)");
   parser.flag("cleanup", &cleanup,
               "--target kube|microk8s: only delete what killed runs left (namespaces and "
               "RuntimeClasses labelled as mkata's), then exit");
@@ -110,6 +113,11 @@ Result<int> validate_command(const CommandArgs& args) {
                             "--engine-network is for --target docker or podman (the embedded "
                             "node's network is --network)"));
   }
+  if (all_nodes && !cluster) {
+    return fail(usage_error(
+        "validate", "--all-nodes is for --target kube or microk8s (the target is " + target + ")"));
+  }
+  options.all_nodes = all_nodes;
   if (cleanup && !cluster) {
     return fail(usage_error(
         "validate", "--cleanup is for --target kube or microk8s (the target is " + target + ")"));

@@ -40,6 +40,7 @@ json runtime_json(const RuntimeOutcome& r, const std::string& host_info) {
                 {"answers", answers}};
   }
   return {{"name", r.name},
+          {"node", r.node},
           {"display_name", r.display_name},
           {"handler", r.handler},
           {"status", r.status},

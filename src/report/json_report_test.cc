@@ -21,9 +21,10 @@ ValidationRecord sample() {
                       R"({"kernel_release":"6.18.44","boot_id":"b1"})",
                       {{"boot_id", "b1", "b1", "must equal the host", true}},
                       {{"helloworld", "Hello World: runc Containers!\n"}},
-                      {{"deploy", 300}, {"ready", 450}}};
-  RuntimeOutcome kata{"kata", "Kata Containers", "", "skipped", "no /dev/vhost-vsock", "", {}, {},
-                      {}};
+                      {{"deploy", 300}, {"ready", 450}},
+                      ""};
+  RuntimeOutcome kata{
+      "kata", "Kata Containers", "", "skipped", "no /dev/vhost-vsock", "", {}, {}, {}, ""};
   r.runtimes = {runc, kata};
   r.timings = {{"total", 9000}};
   r.passed = true;

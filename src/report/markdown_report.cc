@@ -38,7 +38,8 @@ std::string ms_of(const std::vector<PhaseTiming>& timings, const std::string& ph
 
 // handler_label: what the target calls the name a runtime runs under.
 std::string runtime_section(const RuntimeOutcome& r, const std::string& handler_label) {
-  std::string md = "### " + r.name + " (" + r.display_name + ")\n\n";
+  std::string md = "### " + r.name + (r.node.empty() ? "" : " on node " + r.node) + " (" +
+                   r.display_name + ")\n\n";
   md += "- Result: **" + verdict(r.status) + "**";
   if (!r.reason.empty()) md += " — " + r.reason;
   md += "\n";
@@ -90,9 +91,9 @@ std::string render_markdown(const ValidationRecord& record) {
       "\n## Summary\n\n| runtime | result | reason | ready (helloworld / autoscale) | total |\n"
       "|---|---|---|---|---:|\n";
   for (const auto& r : record.runtimes) {
-    md += "| " + r.name + " | " + verdict(r.status) + " | " + cell(r.reason) + " | " +
-          ms_of(r.timings, "helloworld_ready") + " / " + ms_of(r.timings, "autoscale_ready") +
-          " | " + ms_of(r.timings, "total") + " |\n";
+    md += "| " + r.name + (r.node.empty() ? "" : " @ " + r.node) + " | " + verdict(r.status) +
+          " | " + cell(r.reason) + " | " + ms_of(r.timings, "helloworld_ready") + " / " +
+          ms_of(r.timings, "autoscale_ready") + " | " + ms_of(r.timings, "total") + " |\n";
   }
   md += "\n## Runtimes\n\n";
   std::string handler_label =

@@ -18,7 +18,8 @@ TEST(MarkdownReport, ShowsVersionsCheckSummaryAndEvidence) {
                  "{}",
                  {{"boot_id", "b1", "b1", "must differ from the host", false}},
                  {{"helloworld", "a|b\n"}},
-                 {{"helloworld_ready", 1001}, {"total", 2000}}}};
+                 {{"helloworld_ready", 1001}, {"total", 2000}},
+                 ""}};
   r.timings = {{"node_up", 700}, {"node_down", 500}, {"total", 9000}};
   std::string md = render_markdown(r);
   EXPECT_NE(md.find("- Date (UTC): 2026-11-27T23:50:01Z\n"), std::string::npos) << md;
@@ -42,7 +43,7 @@ TEST(MarkdownReport, NamesTheTargetItsEngineAndHowItRan) {
   r.target = "podman";
   r.target_description = "Podman 4.3.1 (rootful)";
   r.target_notes = {"--ulimit nofile=20000:20000"};
-  r.runtimes = {{"runc", "runc Containers", "runc", "passed", "", "", {}, {}, {}}};
+  r.runtimes = {{"runc", "runc Containers", "runc", "passed", "", "", {}, {}, {}, "node-a"}};
   r.timings = {{"images_load", 300}, {"total", 900}};
   std::string md = render_markdown(r);
   EXPECT_NE(md.find("- Target: podman — Podman 4.3.1 (rootful)\n  - --ulimit nofile=20000:20000\n"),
@@ -50,6 +51,8 @@ TEST(MarkdownReport, NamesTheTargetItsEngineAndHowItRan) {
       << md;
   EXPECT_NE(md.find("- Wall time: 900 ms (images load 300 ms)\n"), std::string::npos) << md;
   EXPECT_NE(md.find("- `podman` runtime: `runc`\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("| runc @ node-a | ✅ passed |"), std::string::npos) << md;
+  EXPECT_NE(md.find("### runc on node node-a (runc Containers)\n"), std::string::npos) << md;
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ struct RuntimeOutcome {
   std::vector<EvidenceRow> evidence;
   std::vector<std::pair<std::string, std::string>> answers;  ///< workload → its answer
   std::vector<PhaseTiming> timings;
+  std::string node;  ///< the cluster node it was pinned to (`--all-nodes`); "" = not pinned
 };
 
 /// A whole run.

@@ -229,6 +229,20 @@ Result<std::map<std::string, RuntimeChoice>> KubeTarget::prepare(
   return chosen;
 }
 
+std::vector<std::string> KubeTarget::placements(const std::string& runtime) {
+  if (!options_.all_nodes) return {""};
+  const auto& plan = plans_.at(runtime);
+  // runc runs as the default handler, which every node has.
+  std::string handler = plan.name.empty() ? "" : plan.handler;
+  std::vector<std::string> nodes;
+  for (const auto& n : nodes_) {
+    if (!n.ready || !n.schedulable) continue;
+    if (!handler.empty() && n.runtime_handlers && !contains(*n.runtime_handlers, handler)) continue;
+    nodes.push_back(n.name);
+  }
+  return nodes;
+}
+
 std::map<std::string, std::string> KubeTarget::images() const {
   std::map<std::string, std::string> images;
   for (const char* name : {"helloworld", "autoscale"}) {
@@ -263,6 +277,7 @@ Result<void> KubeTarget::start(Deployment& d) {
   placement.namespace_name = namespace_name();
   placement.runtime = d.runtime;
   placement.runtime_class = plans_.at(d.runtime).name;
+  placement.node_name = d.node;
   placement.image_pull_policy = options_.image_pull_policy;
   if (auto r = kube::check_placement(placement); !r) return fail(r.error());
   d.id = kube::object_name(d.workload, placement);

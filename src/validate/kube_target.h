@@ -15,6 +15,8 @@
 //   and on a timeout reports the pod's container states and Warning events; then reaches the pod
 //   through `kubectl port-forward` on 127.0.0.1, which works on any cluster (no DNS, no route to
 //   pod IPs needed).
+// - placements(): with all_nodes, every Ready schedulable node that reports the runtime's handler
+//   (all of them when nodes do not report handlers); each is one row of the report's matrix.
 // - host_view_of(): the node the pod ran on (status.nodeInfo bootID and kernelVersion): that is
 //   what runc must share and gVisor/Kata must not.
 // - Images: imported into the node's containerd when import_address is set (MicroK8s), else
@@ -50,6 +52,9 @@ struct KubeTargetOptions {
   std::chrono::milliseconds ready_timeout{std::chrono::seconds(120)};  ///< per Deployment
   std::chrono::seconds delete_timeout{std::chrono::seconds(120)};
   std::string run_id;  ///< "" = a random one
+  /// Run every runtime on every Ready, schedulable node that has its handler (node affinity on
+  /// kubernetes.io/hostname): the report is a node × runtime matrix.
+  bool all_nodes = false;
   /// A node's containerd socket to import the images into before the run (single-node MicroK8s:
   /// the snap's, k8s.io namespace); "" = the images are on the nodes or pushed (image_prefix).
   std::string import_address;
@@ -79,6 +84,7 @@ class KubeTarget final : public Target {
   Result<std::map<std::string, RuntimeChoice>> prepare(
       const std::map<std::string, RuntimeChoice>& chosen, Progress& progress,
       std::vector<report::PhaseTiming>& timings) override;
+  std::vector<std::string> placements(const std::string& runtime) override;
   std::map<std::string, std::string> images() const override;
   Result<void> start(Deployment& d) override;
   std::optional<int> exit_code(const Deployment&) override { return std::nullopt; }

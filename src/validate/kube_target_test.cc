@@ -65,6 +65,7 @@ class FakeCluster final : public kube::KubeClient {
   bool fail_apply = false;
   bool interrupt_during_rollout = false;
   std::string last_selector;
+  std::map<std::string, std::string> deployment_node;  ///< from the Deployment's node affinity
   std::vector<std::string> applied_kinds;                           ///< "Kind/name" in apply order
   std::vector<std::string> deleted;                                 ///< "kind/name"
   std::map<std::string, std::unique_ptr<WorkloadProcess>> running;  ///< deployment → process
@@ -102,7 +103,9 @@ class FakeCluster final : public kube::KubeClient {
     if (kind == "pods") {
       std::string deployment = selector.substr(selector.find('=') + 1);
       json pod = {{"metadata", {{"name", pod_name(deployment)}, {"namespace", ns}}},
-                  {"spec", {{"nodeName", "node-a"}}}};
+                  {"spec",
+                   {{"nodeName", deployment_node.contains(deployment) ? deployment_node[deployment]
+                                                                      : "node-a"}}}};
       if (pods_become_ready) {
         pod["status"] = {{"phase", "Running"},
                          {"podIP", "10.1.151.7"},
@@ -143,7 +146,17 @@ class FakeCluster final : public kube::KubeClient {
         if (!process->ok()) return fail("fake kubelet: " + process->error());
         running[name] = std::move(process);
       }
-      if (kind == "Deployment") last_deployment_ = name;
+      if (kind == "Deployment") {
+        last_deployment_ = name;
+        const auto& pod_spec = item["spec"]["template"]["spec"];
+        deployment_node[name] =
+            pod_spec.contains("affinity")
+                ? pod_spec["affinity"]["nodeAffinity"]
+                          ["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
+                          ["matchExpressions"][0]["values"][0]
+                              .get<std::string>()
+                : "node-a";
+      }
     }
     return {};
   }
@@ -383,6 +396,47 @@ TEST(KubeTarget, CtrlCDuringARolloutDeletesEverythingOfTheRun) {
   // runc ran first and was interrupted; gvisor never started.
   EXPECT_EQ(std::find(deleted.begin(), deleted.end(), "deployment/helloworld-gvisor"),
             deleted.end());
+}
+
+}  // namespace
+}  // namespace mkata::validate
+
+namespace mkata::validate {
+namespace {
+
+TEST(KubeTarget, AllNodesIsANodeByRuntimeMatrix) {
+  auto cluster = std::make_unique<FakeCluster>();
+  // Two Ready nodes (both this host, as far as the fake's pods go); only node-a has gVisor, and a
+  // third node is cordoned.
+  auto nodes = this_host_as_node({"runc", "gvisor", ""});
+  auto b = nodes["items"][0];
+  b["metadata"]["name"] = "node-b";
+  b["status"]["runtimeHandlers"] = json::array({{{"name", "runc"}}, {{"name", ""}}});
+  auto c = b;
+  c["metadata"]["name"] = "node-c";
+  c["spec"]["unschedulable"] = true;
+  nodes["items"].push_back(b);
+  nodes["items"].push_back(c);
+  cluster->nodes = nodes;
+  KubeTargetOptions options;
+  options.all_nodes = true;
+  auto run = make_target(std::move(cluster), options);
+  ValidateOptions validate;
+  validate.runtimes = {"runc", "gvisor"};
+  Progress progress(false);
+  auto record = run_validation(validate, *run.target, progress);
+  ASSERT_TRUE(record) << record.error().message();
+  std::vector<std::string> matrix;
+  for (const auto& r : record->runtimes) matrix.push_back(r.name + "@" + r.node + " " + r.status);
+  // runc passes on both schedulable nodes; the "gVisor" pod (a local process here) is caught on
+  // the one node that has the handler; the cordoned node runs nothing.
+  EXPECT_EQ(matrix, (std::vector<std::string>{"runc@node-a passed", "runc@node-b passed",
+                                              "gvisor@node-a failed"}));
+  auto& applied = run.cluster->applied_kinds;
+  EXPECT_NE(std::find(applied.begin(), applied.end(), "Deployment/helloworld-runc-node-b"),
+            applied.end())
+      << join(applied, " ");
+  EXPECT_EQ(run.cluster->deployment_node["helloworld-runc-node-b"], "node-b");
 }
 
 }  // namespace

@@ -175,18 +175,20 @@ std::vector<std::string> remove_all(Target& target, const std::vector<Deployment
   return errors;
 }
 
-RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const ValidateOptions& options,
-                           const KernelView& host, Progress& progress) {
+RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const std::string& node,
+                           const ValidateOptions& options, const KernelView& host,
+                           Progress& progress) {
   const std::string& rt = plan.runtime;
-  RuntimeOutcome out{rt, helloworld_target(rt), plan.choice.handler, "passed", "", "", {}, {}, {}};
+  RuntimeOutcome out{rt,  helloworld_target(rt), plan.choice.handler, "passed", "", "", {}, {}, {},
+                     node};
   auto t0 = Clock::now();
   auto workloads = validation_workloads(rt, target.images());
   if (options.adjust_workloads) options.adjust_workloads(workloads);
   std::vector<Deployment> runs(workloads.size());
   for (size_t i = 0; i < workloads.size(); ++i)
-    runs[i] = {workloads[i], rt, out.handler, "", "", {}, {}};
+    runs[i] = {workloads[i], rt, out.handler, node, "", "", {}, {}};
   progress.step(rt + ": deploying " + std::to_string(runs.size()) + " workloads on " +
-                target.name() + " (" + out.handler + ")");
+                target.name() + (node.empty() ? "" : " node " + node) + " (" + out.handler + ")");
   auto errors = deploy_all(target, options, runs);
   out.timings.push_back({"deploy_and_ready", ms_since(t0)});
   if (errors.empty()) {
@@ -272,17 +274,28 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options, 
   for (auto& p : plans) {
     if (!p.choice.usable) {
       record.runtimes.push_back(
-          {p.runtime, helloworld_target(p.runtime), "", p.status, p.reason, "", {}, {}, {}});
+          {p.runtime, helloworld_target(p.runtime), "", p.status, p.reason, "", {}, {}, {}, ""});
       continue;
     }
     if (interrupted()) break;
     p.choice = prepared->at(p.runtime);
     if (!p.choice.usable) {
-      record.runtimes.push_back(
-          {p.runtime, helloworld_target(p.runtime), "", "failed", p.choice.reason, "", {}, {}, {}});
+      record.runtimes.push_back({p.runtime,
+                                 helloworld_target(p.runtime),
+                                 "",
+                                 "failed",
+                                 p.choice.reason,
+                                 "",
+                                 {},
+                                 {},
+                                 {},
+                                 ""});
       continue;
     }
-    record.runtimes.push_back(run_runtime(target, p, options, *host_view, progress));
+    for (const auto& node : target.placements(p.runtime)) {
+      if (interrupted()) break;
+      record.runtimes.push_back(run_runtime(target, p, node, options, *host_view, progress));
+    }
   }
   record.versions = host_versions(facts->tools);
   for (auto& v : target.versions()) record.versions.push_back(v);

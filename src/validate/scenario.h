@@ -37,6 +37,7 @@ struct ValidateOptions {
   std::string kube_context;    ///< kube: --context ("" = the current one)
   std::string kubectl;         ///< kube: the kubectl program ("" = kubectl in PATH)
   std::string image_prefix;    ///< kube: registry prefix of pushed images ("" = mkata.local/)
+  bool all_nodes = false;      ///< kube: every runtime on every node that has its handler
   std::vector<std::string> runtimes;  ///< requested by name; empty = all four, none required
   bool keep = false;  ///< leave a node this run started running (docker, podman: the images)
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox

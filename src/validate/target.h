@@ -34,6 +34,7 @@ struct Deployment {
   WorkloadSpec workload;
   std::string runtime;  ///< runc | crun | gvisor | kata
   std::string handler;  ///< RuntimeChoice::handler
+  std::string node;     ///< the node to run on (placements()); "" = where the target likes
   std::string id;       ///< the target's handle (pod sandbox, container); "" until one exists
   std::string address;  ///< the IP the workload's ports are reached at
   /// Container port → the port it is reached at on `address`, where they differ (a kubectl
@@ -67,6 +68,10 @@ class Target {
   virtual Result<std::map<std::string, RuntimeChoice>> prepare(
       const std::map<std::string, RuntimeChoice>& chosen, Progress& progress,
       std::vector<report::PhaseTiming>& timings) = 0;
+
+  /// Where a runtime's workloads run, one validation each: {""} (the default) = wherever the
+  /// target puts them; a cluster with --all-nodes gives every Ready node that has the handler.
+  virtual std::vector<std::string> placements(const std::string&) { return {""}; }
 
   /// Each workload's image reference on this target (after prepare).
   virtual std::map<std::string, std::string> images() const = 0;

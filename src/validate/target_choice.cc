@@ -36,6 +36,7 @@ Result<std::unique_ptr<KubeTarget>> make_kube_target(const ValidateOptions& o) {
   KubeTargetOptions options;
   options.image_prefix = o.image_prefix;
   options.keep = o.keep;
+  options.all_nodes = o.all_nodes;
   options.ready_timeout = o.ready_timeout;
   options.workload_dir = o.workload_dir;
   if (o.target == "microk8s" && o.image_prefix.empty()) {
