@@ -16,6 +16,8 @@ packages=(
   containerd runc crun runsc containernetworking-plugins iptables iproute2 procps kmod util-linux xz-utils
   # the engines validate and install target (private daemons in tests; never the system's)
   docker.io podman
+  # pushing the images to a registry (validate --target kube --registry); a loopback registry in tests
+  skopeo docker-registry
   # benchmarks
   wrk nginx-light curl
   # the YAML round trip of the manifests test

@@ -12,6 +12,7 @@
 #include "core/output_path.h"
 #include "core/progress.h"
 #include "engine/docker_api.h"
+#include "kube/manifest_set.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "validate/scenario.h"
@@ -56,6 +57,11 @@ Result<int> validate_command(const CommandArgs& args) {
                 "write the JSON report ('-': stdout; docs/validate-json.md, docs/json.md)");
   parser.option("report", &report_path, "FILE.md", "write the Markdown report ('-': stdout)");
   bool cleanup = false, all_nodes = false;
+  parser.option("registry", &options.registry, "REGISTRY/PATH",
+                "--target kube: push the images there with skopeo first, then run them from "
+                "there (multi-node clusters)");
+  parser.flag("registry-insecure", &options.registry_insecure,
+              "--registry over plain HTTP / without TLS verification (a lab registry)");
   parser.flag("all-nodes", &all_nodes,
               "--target kube|microk8s: run every runtime on every Ready node that has its "
               "handler (a node x runtime matrix)");
@@ -112,6 +118,21 @@ Result<int> validate_command(const CommandArgs& args) {
     return fail(usage_error("validate",
                             "--engine-network is for --target docker or podman (the embedded "
                             "node's network is --network)"));
+  }
+  if (!options.registry.empty() && !options.image_prefix.empty()) {
+    return fail(usage_error("validate",
+                            "--registry pushes the images and runs them from there; "
+                            "--image-prefix names images pushed before: give one of them"));
+  }
+  if (!options.registry.empty()) {
+    if (auto r = kube::normalize_image_prefix(options.registry); !r) {
+      return fail(usage_error("validate", "--registry: " + r.error().message()));
+    }
+  }
+  if (!options.image_prefix.empty()) {
+    if (auto r = kube::normalize_image_prefix(options.image_prefix); !r) {
+      return fail(usage_error("validate", "--image-prefix: " + r.error().message()));
+    }
   }
   if (all_nodes && !cluster) {
     return fail(usage_error(

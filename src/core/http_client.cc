@@ -32,13 +32,14 @@ Result<HttpResponse> http_request(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   if (request.method != "GET")
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  for (const auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   if (!request.body.empty()) {
     std::string content_type = "Content-Type: " + request.content_type;
     headers = curl_slist_append(headers, content_type.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
   }
+  if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -20,6 +21,7 @@ struct HttpRequest {
   std::string body;         ///< sent (with content_type) when not empty
   std::string content_type = "application/json";  ///< e.g. "application/x-tar" for an image
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  std::vector<std::string> headers;  ///< extra request headers, "Name: value"
 };
 
 /// A response.

@@ -120,12 +120,14 @@ Result<HttpResponse> DockerClient::call(const std::string& method, const std::st
                                         const std::string& body, const std::string& content_type,
                                         std::chrono::milliseconds timeout,
                                         std::vector<long> also_ok) const {
-  auto r = http_request({.method = method,
-                         .url = "http://localhost" + path,
-                         .unix_socket = socket_,
-                         .body = body,
-                         .content_type = content_type,
-                         .timeout = timeout});
+  HttpRequest request;
+  request.method = method;
+  request.url = "http://localhost" + path;
+  request.unix_socket = socket_;
+  request.body = body;
+  request.content_type = content_type;
+  request.timeout = timeout;
+  auto r = http_request(request);
   if (!r) return fail(r.error().wrap("docker"));
   bool ok = (r->status >= 200 && r->status < 300) ||
             std::find(also_ok.begin(), also_ok.end(), r->status) != also_ok.end();

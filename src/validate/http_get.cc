@@ -6,9 +6,10 @@
 namespace mkata::validate {
 
 Result<HttpResponse> http_get(const std::string& url, std::chrono::milliseconds timeout) {
-  auto r = http_request(
-      {.method = "GET", .url = url, .unix_socket = {}, .body = {}, .timeout = timeout});
-  return r;
+  HttpRequest request;
+  request.url = url;
+  request.timeout = timeout;
+  return http_request(request);
 }
 
 }  // namespace mkata::validate

@@ -9,6 +9,7 @@
 #include "core/strings.h"
 #include "core/timestamp.h"
 #include "image/image_import.h"
+#include "image/image_push.h"
 #include "image/image_set.h"
 #include "kube/manifest_set.h"
 #include "kube/manifests.h"
@@ -209,6 +210,24 @@ Result<std::map<std::string, RuntimeChoice>> KubeTarget::prepare(
   }
   if (auto r = client_->apply(list.dump()); !r) return fail(r.error());
   timings.push_back({"cluster_prepare", ms_since(t0)});
+  if (!options_.registry.empty()) {
+    progress.detail("pushing the workload images to " + options_.registry);
+    auto t1 = Clock::now();
+    auto prefix = kube::normalize_image_prefix(options_.registry);
+    if (!prefix) return fail(prefix.error());
+    std::string dir = "/tmp/mkata-images-XXXXXX";
+    if (!mkdtemp(dir.data())) return fail(Error::from_errno("create " + dir, errno));
+    auto built = image::build_image_set({options_.workload_dir, dir});
+    Result<std::vector<std::string>> pushed =
+        built ? image::push_images(*built, {*prefix, options_.registry_insecure, "skopeo"})
+              : fail(built.error());
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    if (!pushed) return fail(pushed.error());
+    options_.image_prefix = *prefix;
+    timings.push_back({"images_push", ms_since(t1)});
+    notes_.push_back("images pushed to " + *prefix + " (" + join(*pushed, ", ") + ")");
+  }
   if (!options_.import_address.empty()) {
     progress.detail("importing the workload images into " + options_.import_address);
     auto t1 = Clock::now();

@@ -19,7 +19,8 @@
 //   (all of them when nodes do not report handlers); each is one row of the report's matrix.
 // - host_view_of(): the node the pod ran on (status.nodeInfo bootID and kernelVersion): that is
 //   what runc must share and gVisor/Kata must not.
-// - Images: imported into the node's containerd when import_address is set (MicroK8s), else
+// - Images: pushed to `registry` (then run from there), or imported into the node's containerd
+//   when import_address is set (MicroK8s), else
 //   expected on the nodes or under image_prefix in a registry (a missing one shows as the pod's
 //   ErrImagePull/ErrImageNeverPull in the report).
 // - finish(): deletes the Namespace (and with it everything in it) and the RuntimeClasses mkata
@@ -59,6 +60,9 @@ struct KubeTargetOptions {
   /// the snap's, k8s.io namespace); "" = the images are on the nodes or pushed (image_prefix).
   std::string import_address;
   std::string workload_dir;  ///< workload binaries for the import ("" = the image module's lookup)
+  /// Push the images there first (skopeo) and run them from there: "registry.example.com/mkata".
+  std::string registry;
+  bool registry_insecure = false;  ///< plain HTTP / unverified TLS for `registry`
 };
 
 class KubeTarget final : public Target {

@@ -8,8 +8,10 @@
 #include "validate/kube_target.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +21,8 @@
 #include "core/interrupt.h"
 #include "core/strings.h"
 #include "host/host_facts.h"
+#include "image/image_set.h"
+#include "support/private_registry.h"
 #include "validate/isolation.h"
 #include "validate/scenario.h"
 #include "workload/test_workload_process.h"
@@ -65,7 +69,9 @@ class FakeCluster final : public kube::KubeClient {
   bool fail_apply = false;
   bool interrupt_during_rollout = false;
   std::string last_selector;
-  std::map<std::string, std::string> deployment_node;  ///< from the Deployment's node affinity
+  std::map<std::string, std::string> deployment_node;
+  std::map<std::string, std::string>
+      deployment_image;  ///< deployment → its image  ///< from the Deployment's node affinity
   std::vector<std::string> applied_kinds;                           ///< "Kind/name" in apply order
   std::vector<std::string> deleted;                                 ///< "kind/name"
   std::map<std::string, std::unique_ptr<WorkloadProcess>> running;  ///< deployment → process
@@ -140,8 +146,12 @@ class FakeCluster final : public kube::KubeClient {
             env.push_back(e["name"].get<std::string>() + "=" + e["value"].get<std::string>());
         }
         std::string binary = c["image"].get<std::string>();
-        binary = binary.substr(binary.find('/') + 1);
-        binary = binary.substr(0, binary.find(':'));
+        deployment_image[name] = binary;
+        binary = binary.substr(binary.rfind('/', binary.find(':') == std::string::npos
+                                                     ? std::string::npos
+                                                     : binary.rfind(':')) +
+                               1);
+        binary = binary.substr(0, binary.rfind(':'));
         auto process = std::make_unique<WorkloadProcess>(binary, env);
         if (!process->ok()) return fail("fake kubelet: " + process->error());
         running[name] = std::move(process);
@@ -437,6 +447,47 @@ TEST(KubeTarget, AllNodesIsANodeByRuntimeMatrix) {
             applied.end())
       << join(applied, " ");
   EXPECT_EQ(run.cluster->deployment_node["helloworld-runc-node-b"], "node-b");
+}
+
+}  // namespace
+}  // namespace mkata::validate
+
+namespace mkata::validate {
+namespace {
+
+// --registry: the images are pushed (skopeo, to a real registry on loopback) before anything is
+// deployed, and the Deployments name the pushed references.
+TEST(KubeTarget, RegistryPushesTheImagesAndTheDeploymentsUseThem) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "skopeo pushes as root here (its cache is /var/lib/containers)";
+  if (!find_executable("skopeo") || !find_executable("docker-registry")) {
+    GTEST_SKIP() << "skopeo or docker-registry is not installed";
+  }
+  char dir_template[] = "/tmp/mkata-kube-registry-XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  std::string dir = dir_template;
+  {
+    auto registry = test::PrivateRegistry::start(dir + "/registry");
+    ASSERT_TRUE(registry) << registry.error().message();
+    auto cluster = std::make_unique<FakeCluster>();
+    KubeTargetOptions options;
+    options.registry = (*registry)->address() + "/mkata";
+    options.registry_insecure = true;
+    auto run = make_target(std::move(cluster), options);
+    ValidateOptions validate;
+    validate.runtimes = {"runc"};
+    Progress progress(false);
+    auto record = run_validation(validate, *run.target, progress);
+    ASSERT_TRUE(record) << record.error().message();
+    EXPECT_TRUE(record->passed) << record->error;
+    EXPECT_EQ(run.cluster->deployment_image["helloworld-runc"],
+              (*registry)->address() + "/mkata/helloworld:" + image::image_tag());
+    ASSERT_FALSE(record->target_notes.empty());
+    EXPECT_TRUE(record->target_notes.back().starts_with("images pushed to " +
+                                                        (*registry)->address() + "/mkata/ ("))
+        << record->target_notes.back();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -38,6 +38,8 @@ struct ValidateOptions {
   std::string kubectl;         ///< kube: the kubectl program ("" = kubectl in PATH)
   std::string image_prefix;    ///< kube: registry prefix of pushed images ("" = mkata.local/)
   bool all_nodes = false;      ///< kube: every runtime on every node that has its handler
+  std::string registry;        ///< kube: push the images there first ("" = don't)
+  bool registry_insecure = false;
   std::vector<std::string> runtimes;  ///< requested by name; empty = all four, none required
   bool keep = false;  ///< leave a node this run started running (docker, podman: the images)
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox

@@ -37,9 +37,11 @@ Result<std::unique_ptr<KubeTarget>> make_kube_target(const ValidateOptions& o) {
   options.image_prefix = o.image_prefix;
   options.keep = o.keep;
   options.all_nodes = o.all_nodes;
+  options.registry = o.registry;
+  options.registry_insecure = o.registry_insecure;
   options.ready_timeout = o.ready_timeout;
   options.workload_dir = o.workload_dir;
-  if (o.target == "microk8s" && o.image_prefix.empty()) {
+  if (o.target == "microk8s" && o.image_prefix.empty() && o.registry.empty()) {
     // The snap's containerd: the images are imported there and never pulled.
     options.import_address = "/var/snap/microk8s/common/run/containerd.sock";
     options.image_pull_policy = "Never";
