@@ -48,8 +48,9 @@ Result<int> validate_command(const CommandArgs& args) {
   std::string& target = options.target;
   parser.option("target", &target, "NAME",
                 "where to run: embedded (mkata's own node, default), docker, podman, kube "
-                "(the cluster of kubectl's current context), microk8s");
-  parser.choices("target", {"embedded", "docker", "podman", "kube", "microk8s"});
+                "(the cluster of kubectl's current context), microk8s, auto (microk8s on a "
+                "MicroK8s node, else embedded)");
+  parser.choices("target", {"embedded", "docker", "podman", "kube", "microk8s", "auto"});
   parser.repeated("runtime", &options.runtimes, "RT",
                   "runtime to validate (repeatable; default: all usable)");
   parser.choices("runtime", {"runc", "crun", "gvisor", "kata"});
@@ -91,6 +92,10 @@ Result<int> validate_command(const CommandArgs& args) {
   auto go = parser.parse(args);
   if (!go) return fail(go.error());
   if (!*go) return kExitOk;
+  if (target == "auto") {
+    target = validate::detect_target();
+    std::fprintf(stderr, "validate: --target auto: %s\n", target.c_str());
+  }
   bool cluster = target == "kube" || target == "microk8s";
   for (const auto& [flag, value] : {std::pair{"--kubeconfig", options.kubeconfig},
                                     {"--context", options.kube_context},

@@ -375,9 +375,17 @@ std::vector<report::ComponentVersion> KubeTarget::versions() {
   }
   for (const auto& [runtime, plan] : plans_) {
     if (plan.name.empty()) continue;
+    // status.runtimeHandlers, where kubelets report it: evidence that the kubelet sees it.
+    std::vector<std::string> reporting;
+    for (const auto& n : nodes_) {
+      if (n.runtime_handlers && contains(*n.runtime_handlers, plan.handler)) {
+        reporting.push_back(n.name);
+      }
+    }
     v.push_back({"runtimeclass " + plan.name,
                  "handler " + plan.handler +
-                     (plan.create ? " (created for this run)" : " (the cluster's)")});
+                     (plan.create ? " (created for this run)" : " (the cluster's)") +
+                     (reporting.empty() ? "" : "; reported by " + join(reporting, ", "))});
   }
   return v;
 }

@@ -447,6 +447,17 @@ TEST(KubeTarget, AllNodesIsANodeByRuntimeMatrix) {
             applied.end())
       << join(applied, " ");
   EXPECT_EQ(run.cluster->deployment_node["helloworld-runc-node-b"], "node-b");
+  bool recorded = false;
+  for (const auto& v : record->versions) {
+    if (v.component == "runtimeclass mkata-gvisor") {
+      recorded = true;
+      EXPECT_EQ(v.version, "handler gvisor (created for this run); reported by node-a");
+    }
+    if (v.component == "node node-b") {
+      EXPECT_EQ(v.version.substr(0, 37), "kubelet v1.33.4, containerd://2.1.3, ");
+    }
+  }
+  EXPECT_TRUE(recorded);
 }
 
 }  // namespace

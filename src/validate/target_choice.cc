@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/files.h"
 #include "core/process.h"
 #include "core/strings.h"
 #include "engine/docker_engine.h"
@@ -53,6 +54,12 @@ Result<std::unique_ptr<KubeTarget>> make_kube_target(const ValidateOptions& o) {
 }
 
 }  // namespace
+
+std::string detect_target() {
+  bool microk8s = find_executable("microk8s").has_value() &&
+                  path_exists("/var/snap/microk8s/common/run/containerd.sock");
+  return microk8s ? "microk8s" : "embedded";
+}
 
 Result<std::unique_ptr<Target>> make_target(const ValidateOptions& o) {
   if (o.target == "embedded") {

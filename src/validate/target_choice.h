@@ -15,6 +15,10 @@
 
 namespace mkata::validate {
 
+/// `--target auto`: "microk8s" when this host is a MicroK8s node (the microk8s command and the
+/// snap's containerd socket are there), else "embedded".
+std::string detect_target();
+
 /// The target of options.target, connected. Errors: usage for an unknown target or invalid node
 /// options ("unknown target 'k8s' (accepted: embedded, docker, podman)"); environment when the
 /// engine does not answer.
