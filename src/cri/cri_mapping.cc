@@ -120,6 +120,9 @@ pb::ContainerConfig to_proto(const ContainerSpec& container) {
   if (container.run_as_group) security->mutable_run_as_group()->set_value(*container.run_as_group);
   security->set_readonly_rootfs(container.readonly_rootfs);
   security->set_no_new_privs(container.no_new_privs);
+  for (const auto& c : container.drop_capabilities) {
+    security->mutable_capabilities()->add_drop_capabilities(c);
+  }
   return config;
 }
 

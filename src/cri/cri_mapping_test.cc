@@ -75,6 +75,15 @@ TEST(CriMapping, ContainerSpecToContainerConfig) {
   ASSERT_TRUE(config.linux().security_context().has_run_as_user());
   EXPECT_EQ(config.linux().security_context().run_as_user().value(), 65532);
   EXPECT_FALSE(config.linux().security_context().has_run_as_group());
+  EXPECT_FALSE(config.linux().security_context().has_capabilities());
+  c.readonly_rootfs = true;
+  c.no_new_privs = true;
+  c.drop_capabilities = {"ALL"};
+  auto hardened = to_proto(c).linux().security_context();
+  EXPECT_TRUE(hardened.readonly_rootfs());
+  EXPECT_TRUE(hardened.no_new_privs());
+  ASSERT_EQ(hardened.capabilities().drop_capabilities_size(), 1);
+  EXPECT_EQ(hardened.capabilities().drop_capabilities(0), "ALL");
 }
 
 TEST(CriMapping, ContainerStatusFromProto) {

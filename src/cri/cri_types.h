@@ -76,6 +76,7 @@ struct ContainerSpec {
   std::optional<int64_t> run_as_group;
   bool readonly_rootfs = false;
   bool no_new_privs = false;
+  std::vector<std::string> drop_capabilities;  ///< e.g. {"ALL"}
 };
 
 /// CRI PodSandboxState.

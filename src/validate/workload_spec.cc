@@ -49,6 +49,13 @@ cri::ContainerSpec render_container_spec(const WorkloadSpec& w) {
   c.envs.emplace_back("PORT", std::to_string(w.port));
   c.labels = {{"mkata.dev/workload", w.name}};
   c.log_path = w.name + ".log";
+  // Hardened as on every target (the engines' containers, the kube manifests): the image's
+  // non-root user, read-only root filesystem, no new privileges, no capabilities.
+  c.run_as_user = image::kImageUid;
+  c.run_as_group = image::kImageUid;
+  c.readonly_rootfs = true;
+  c.no_new_privs = true;
+  c.drop_capabilities = {"ALL"};
   return c;
 }
 

@@ -29,6 +29,20 @@ TEST(WorkloadSpec, ValidationWorkloadsAndTheirCriRendering) {
   EXPECT_TRUE(container.command.empty());
   EXPECT_EQ(container.envs.back(), (std::pair<std::string, std::string>{"PORT", "8080"}));
   EXPECT_EQ(container.log_path, "helloworld.log");
+  // Hardened like the engine containers and the kube manifests.
+  EXPECT_EQ(container.run_as_user, 65532);
+  EXPECT_EQ(container.run_as_group, 65532);
+  EXPECT_TRUE(container.readonly_rootfs);
+  EXPECT_TRUE(container.no_new_privs);
+  EXPECT_EQ(container.drop_capabilities, std::vector<std::string>{"ALL"});
+
+  EnginePlacement engine{"gvisor", "gvisor", "mkata-gvisor-helloworld-1", "r1", "", {}};
+  auto c = render_engine_container(hello, engine);
+  EXPECT_EQ(c.user, "65532:65532");
+  EXPECT_TRUE(c.read_only_rootfs && c.no_new_privileges && c.drop_all_capabilities);
+  EXPECT_EQ(c.runtime, "gvisor");
+  EXPECT_EQ(c.labels.at("mkata.dev/run"), "r1");
+  EXPECT_EQ(c.env.back(), (std::pair<std::string, std::string>{"PORT", "8080"}));
 }
 
 }  // namespace
