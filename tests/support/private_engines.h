@@ -13,6 +13,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -205,8 +206,8 @@ class PrivateDockerd {
 ///
 /// The network is a CNI bridge of the test's own (mk-pod0, 100.64.31.0/24, no masquerading, no
 /// firewall plugin). What Podman 4.3 still writes outside dir is removed when this object goes
-/// away, where the test created it: /var/lib/containers (its blob-info cache), the bridge, and
-/// host-local's /var/lib/cni/networks/mk-podnet.
+/// away, where the test created it: /var/lib/containers (its blob-info cache), the bridge,
+/// host-local's /var/lib/cni/networks/mk-podnet, and /run/netns (a shared bind mount of itself).
 class PrivatePodman {
  public:
   explicit PrivatePodman(std::string dir) : dir_(std::move(dir)) {
@@ -216,6 +217,7 @@ class PrivatePodman {
       if (!path_exists(p)) created_paths_.push_back(p);
     }
     bridge_existed_ = path_exists(std::string("/sys/class/net/") + kPodmanBridge);
+    netns_existed_ = path_exists(kNetnsDir);
     (void)make_directories(dir_ + "/net");
     (void)make_directories(dir_ + "/tmp");
     (void)write_file_atomic(conf(),
@@ -240,8 +242,14 @@ class PrivatePodman {
   ~PrivatePodman() {
     (void)podman({"rm", "--all", "--force", "--time", "0"});
     restore_process_env();
-    if (!bridge_existed_) (void)run({"ip", "link", "del", kPodmanBridge});
     std::error_code ec;
+    if (!bridge_existed_) (void)run({"ip", "link", "del", kPodmanBridge});
+    // Podman puts its netns files in /run/netns and makes the directory a shared bind mount of
+    // itself (as `ip netns` does); when the test created it and it is empty again, both go.
+    if (!netns_existed_ && std::filesystem::is_empty(kNetnsDir, ec)) {
+      ::umount2(kNetnsDir, MNT_DETACH);
+      ::rmdir(kNetnsDir);
+    }
     for (const auto& p : created_paths_) std::filesystem::remove_all(p, ec);
     cgroups_.remove_created();
   }
@@ -275,6 +283,7 @@ class PrivatePodman {
  private:
   static constexpr const char* kSystemStore = "/var/lib/containers";
   static constexpr const char* kPodmanBridge = "mk-pod0";
+  static constexpr const char* kNetnsDir = "/run/netns";
   void restore_process_env() {
     for (const auto& [name, value] : saved_env_) {
       if (value)
@@ -287,6 +296,7 @@ class PrivatePodman {
   std::string dir_;
   std::vector<std::string> created_paths_;
   bool bridge_existed_ = false;
+  bool netns_existed_ = false;
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_env_;
   EngineCgroups cgroups_{"libpod_parent"};  ///< Podman's cgroup parent with cgroupfs
 };
