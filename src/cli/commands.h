@@ -20,5 +20,6 @@ Result<int> images_command(const CommandArgs& args);
 Result<int> node_command(const CommandArgs& args);
 Result<int> validate_command(const CommandArgs& args);
 Result<int> manifests_command(const CommandArgs& args);
+Result<int> report_command(const CommandArgs& args);
 
 }  // namespace mkata::cli

@@ -28,6 +28,8 @@ constexpr Command kCommands[] = {
      mkata::cli::validate_command},
     {"manifests", "print the Kubernetes objects validate --target kube applies",
      mkata::cli::manifests_command},
+    {"report", "render a stored validate report (FILE.json) as Markdown or JSON",
+     mkata::cli::report_command},
 };
 
 void print_usage(FILE* out) {
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr,
                "mkata: error: unknown command '%s' (accepted: check, install, uninstall, "
-               "images, node, validate, manifests)\nhint: see 'mkata --help'\n",
+               "images, node, validate, manifests, report)\nhint: see 'mkata --help'\n",
                mkata::printable(name).c_str());
   return mkata::kExitUsage;
 }

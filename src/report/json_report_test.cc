@@ -54,6 +54,37 @@ TEST(JsonReport, HasTheDocumentedShape) {
   EXPECT_EQ(j["timings_ms"]["total"], 9000);
 }
 
+TEST(JsonReport, AStoredReportReadsBackToTheSameReport) {
+  auto r = sample();
+  r.target = "kube";
+  r.target_description = "Kubernetes v1.33.4 through kubectl";
+  r.target_notes = {"images pushed to 127.0.0.1:5000/mkata/"};
+  r.runtimes[0].node = "node-a";
+  r.check = {{"kata", false, {"no /dev/vhost-vsock"}}};
+  std::string first = render_json(r);
+  auto back = parse_json_report(first);
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(render_json(*back), first);
+  EXPECT_EQ(back->runtimes[0].node, "node-a");
+  EXPECT_EQ(back->runtimes[0].answers.at(0).second, "Hello World: runc Containers!\n");
+  EXPECT_EQ(back->target_notes, r.target_notes);
+}
+
+TEST(JsonReport, WhatIsNotAReportIsAClearError) {
+  EXPECT_EQ(parse_json_report("[1]").error().message(),
+            "not JSON (a mkata validate report is one JSON object)");
+  EXPECT_EQ(parse_json_report(R"({"schema":"other/v9"})").error().message(),
+            "not a mkata validate report (schema 'other/v9'; accepted: mkata.validate/v1)");
+  EXPECT_EQ(parse_json_report(R"({"schema":"mkata.validate/v1","runtimes":[{"status":7}]})")
+                .error()
+                .message(),
+            "runtimes[0]: 'status' must be a string");
+  EXPECT_EQ(parse_json_report(R"({"schema":"mkata.validate/v1","timings_ms":{"total":"x"}})")
+                .error()
+                .message(),
+            "'timings_ms' must be an object of integers");
+}
+
 TEST(JsonReport, KeepsAnInfoThatIsNotJsonAsText) {
   auto record = sample();
   record.runtimes[0].pod_info = "garbage{";
