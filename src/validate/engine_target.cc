@@ -1,12 +1,8 @@
 // See engine_target.h.
 #include "validate/engine_target.h"
 
-#include <stdlib.h>
-
-#include <filesystem>
-
 #include "core/strings.h"
-#include "image/image_set.h"
+#include "image/scratch_images.h"
 #include "validate/readiness.h"
 
 namespace mkata::validate {
@@ -33,10 +29,7 @@ EngineTarget::EngineTarget(std::unique_ptr<engine::ContainerEngine> engine,
                            EngineTargetOptions options)
     : engine_(std::move(engine)), options_(std::move(options)), run_id_(random_hex(12)) {}
 
-EngineTarget::~EngineTarget() {
-  std::error_code ec;
-  if (!images_dir_.empty()) std::filesystem::remove_all(images_dir_, ec);
-}
+EngineTarget::~EngineTarget() = default;
 
 std::vector<std::string> EngineTarget::notes() const { return options_.notes; }
 
@@ -55,15 +48,12 @@ Result<std::map<std::string, RuntimeChoice>> EngineTarget::prepare(
   if (chosen.empty()) return chosen;
   progress.step("making the workload images available to " + engine_->description());
   auto t_build = Clock::now();
-  std::string pattern = "/tmp/mkata-images-XXXXXX";
-  if (!mkdtemp(pattern.data())) return fail(Error::from_errno("create " + pattern, errno));
-  images_dir_ = pattern;
-  auto built = image::build_image_set({options_.workload_dir, images_dir_});
+  auto built = image::ScratchImages::build(options_.workload_dir);  // gone after loading
   if (!built) return fail(built.error());
   timings.push_back({"images_build", ms_since(t_build)});
 
   auto t_load = Clock::now();
-  for (const auto& image : *built) {
+  for (const auto& image : built->images()) {
     if (!is_workload_image(image.name)) continue;
     images_[image.name] = image.reference;
     auto id = engine_->image_id(image.reference);
@@ -148,9 +138,6 @@ Result<void> EngineTarget::remove_loaded_images() {
 }
 
 Result<void> EngineTarget::finish(Progress& progress, std::vector<report::PhaseTiming>& timings) {
-  std::error_code ec;
-  if (!images_dir_.empty()) std::filesystem::remove_all(images_dir_, ec);
-  images_dir_.clear();
   if (options_.keep || loaded_.empty()) return {};
   progress.step("removing the images this run loaded");
   auto t0 = Clock::now();

@@ -7,8 +7,8 @@
 //
 // - choose(): check's verdict on the host, then the engine's own answer: which of the names that
 //   stand for the runtime (engine_runtime_names) it really has, with which binary or shim.
-// - prepare(): builds the image archives and loads those the engine does not have yet (timed);
-//   it removes again at finish() what it loaded, unless kept.
+// - prepare(): builds the image archives (image/scratch_images.h) and loads those the engine does
+//   not have yet (timed); it removes again at finish() what it loaded, unless kept.
 // - remove(): force-removes the container by name — the name is set before the engine is asked
 //   to create it, so a failure or Ctrl-C in the middle of a start leaves nothing behind.
 #pragma once
@@ -64,7 +64,6 @@ class EngineTarget final : public Target {
   std::unique_ptr<engine::ContainerEngine> engine_;
   EngineTargetOptions options_;
   std::string run_id_;
-  std::string images_dir_;  ///< a private temp dir for the archives, removed at finish()
   std::map<std::string, std::string> images_;              ///< workload → reference
   std::vector<std::string> loaded_;                        ///< references this run loaded
   std::map<std::string, engine::EngineRuntime> runtimes_;  ///< runtime → what the engine has

@@ -1,16 +1,14 @@
 // See kube_target.h.
 #include "validate/kube_target.h"
 
-#include <stdlib.h>
-
 #include <algorithm>
-#include <filesystem>
 
 #include "core/strings.h"
 #include "core/timestamp.h"
 #include "image/image_import.h"
 #include "image/image_push.h"
 #include "image/image_set.h"
+#include "image/scratch_images.h"
 #include "kube/manifest_set.h"
 #include "kube/manifests.h"
 #include "node/runtime_class.h"
@@ -215,14 +213,10 @@ Result<std::map<std::string, RuntimeChoice>> KubeTarget::prepare(
     auto t1 = Clock::now();
     auto prefix = kube::normalize_image_prefix(options_.registry);
     if (!prefix) return fail(prefix.error());
-    std::string dir = "/tmp/mkata-images-XXXXXX";
-    if (!mkdtemp(dir.data())) return fail(Error::from_errno("create " + dir, errno));
-    auto built = image::build_image_set({options_.workload_dir, dir});
-    Result<std::vector<std::string>> pushed =
-        built ? image::push_images(*built, {*prefix, options_.registry_insecure, "skopeo"})
-              : fail(built.error());
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+    auto built = image::ScratchImages::build(options_.workload_dir);
+    if (!built) return fail(built.error());
+    auto pushed =
+        image::push_images(built->images(), {*prefix, options_.registry_insecure, "skopeo"});
     if (!pushed) return fail(pushed.error());
     options_.image_prefix = *prefix;
     timings.push_back({"images_push", ms_since(t1)});
@@ -231,16 +225,13 @@ Result<std::map<std::string, RuntimeChoice>> KubeTarget::prepare(
   if (!options_.import_address.empty()) {
     progress.detail("importing the workload images into " + options_.import_address);
     auto t1 = Clock::now();
-    std::string dir = "/tmp/mkata-images-XXXXXX";
-    if (!mkdtemp(dir.data())) return fail(Error::from_errno("create " + dir, errno));
-    auto built = image::build_image_set({options_.workload_dir, dir});
+    auto built = image::ScratchImages::build(options_.workload_dir);
+    if (!built) return fail(built.error());
     image::ImportOptions import;
     import.address = options_.import_address;
-    Result<std::vector<image::ImportedImage>> imported =
-        built ? image::import_images(import, *built) : fail(built.error());
-    std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
-    if (!imported) return fail(imported.error());
+    if (auto imported = image::import_images(import, built->images()); !imported) {
+      return fail(imported.error());
+    }
     timings.push_back({"images_import", ms_since(t1)});
     notes_.push_back("images imported into " + options_.import_address +
                      " (namespace k8s.io) and left there for the next run");

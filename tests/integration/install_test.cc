@@ -335,18 +335,7 @@ TEST(InstallIntegration, AdaptersAreCopiedAndWiredAsLoadedByContainerd) {
 
 // --- Bad input through the real binary -----------------------------------------------------
 
-struct CliResult {
-  int exit_code;
-  std::string out, err;
-};
-
-CliResult mkata(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {kMkata};
-  argv.insert(argv.end(), args.begin(), args.end());
-  auto r = run(argv);
-  EXPECT_TRUE(r) << r.error().message();
-  return {r ? r->exit_code : -1, r ? r->out : "", r ? r->err : ""};
-}
+ProcessResult mkata(const std::vector<std::string>& args) { return test::run_mkata_cli(args); }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 

@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
+#include "core/build_paths.h"
 #include "core/process.h"
 
 namespace mkata::test {
@@ -44,5 +47,18 @@ class TempDir {
  private:
   std::string path_;
 };
+
+/// Runs the built mkata binary with args (no node flags; node_test_env.h adds those) and returns
+/// what it did; a binary that cannot be started fails the test.
+inline ProcessResult run_mkata_cli(const std::vector<std::string>& args,
+                                   std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  std::vector<std::string> argv = {binary_path("/src/cli/mkata")};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions options;
+  options.timeout = timeout;
+  auto r = run(argv, options);
+  EXPECT_TRUE(r) << r.error().message();
+  return r ? *r : ProcessResult{};
+}
 
 }  // namespace mkata::test
