@@ -46,6 +46,12 @@ kube_schema() {
   echo "$stamp" > "$dir/.lock-sha256"
 }
 
+# The other containerd/runsc/Docker versions of the matrix tests, unpacked into a private cache
+# (never installed); offline, their tests skip with the reason.
+versions() {
+  "$(cd "$(dirname "$0")" && pwd)/fetch-versions.sh" || echo "deps: fetch-versions failed; the version tests will skip"
+}
+
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps.sh: run as root (it installs Debian packages and mkata drives containerd as root)" >&2
   exit 2
@@ -58,6 +64,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#packages[@]} packages present"
   kube_schema
+  versions
   exit 0
 fi
 echo "deps: installing ${missing[*]}"
@@ -73,3 +80,4 @@ fi
 trap '[ $created_policy -eq 1 ] && rm -f "$policy"' EXIT
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 kube_schema
+versions
