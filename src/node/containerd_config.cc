@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 
@@ -219,6 +220,77 @@ Result<void> place_handler(const ConfigTarget& target, const toml::table& user_t
 }  // namespace
 
 std::string runtime_block_label(const std::string& runtime) { return "runtime " + runtime; }
+
+Result<ConfigSchema> schema_for_containerd_version(const std::string& version_output) {
+  for (const auto& word : split(trim(version_output), ' ')) {
+    std::string w = starts_with(word, "v") ? word.substr(1) : word;
+    if (w.empty() || w[0] < '0' || w[0] > '9' || w.find('.') == std::string::npos) continue;
+    int major = 0;  // from_chars: std::stoi throws on "99999999999.0"
+    if (std::from_chars(w.data(), w.data() + w.size(), major).ec != std::errc()) continue;
+    return major >= 2 ? ConfigSchema::kV3 : ConfigSchema::kV2;
+  }
+  return fail("cannot read a version in `containerd --version` output: '" + trim(version_output) +
+              "'");
+}
+
+namespace {
+
+std::string schema_name(ConfigSchema s) { return "v" + std::to_string(schema_number(s)); }
+
+}  // namespace
+
+Result<SchemaChoice> choose_config_schema(const ConfigTarget& target,
+                                          const std::optional<std::string>& current,
+                                          const ConfigReader& reader) {
+  std::optional<ConfigSchema> native;
+  if (!reader.version.empty()) {
+    if (auto s = schema_for_containerd_version(reader.version)) native = *s;
+  }
+  std::string who =
+      "containerd " + reader.version + (reader.where.empty() ? "" : " " + reader.where);
+  // What the file (or the template's name) says; nullopt when it cannot say.
+  std::optional<ConfigSchema> said;
+  std::string said_why;
+  bool tmpl = target.format == ConfigFormat::kGoTemplate;
+  if (tmpl) {
+    said = target.schema;
+    said_why = "the template " + std::filesystem::path(target.path).filename().string() +
+               " is for schema " + schema_name(target.schema);
+  } else if (current) {
+    auto table = parse_toml_text(*current, target.path, false);
+    // Unreadable or without `version`: plan_install() says what is wrong with the file.
+    if (!table) return SchemaChoice{target.schema, ""};
+    auto version = toml_config_version(*table);
+    if (version == 2 || version == 3) {
+      said = static_cast<ConfigSchema>(*version);
+      said_why = "the file says version = " + std::to_string(*version);
+    } else if (version || !toml_is_empty(*table)) {
+      return SchemaChoice{target.schema, ""};
+    }
+  }
+  if (!said) {
+    if (!native) {
+      return SchemaChoice{target.schema, "schema " + schema_name(target.schema) +
+                                             " for a new file (containerd's version is unknown)"};
+    }
+    return SchemaChoice{*native,
+                        "a new file for " + who + ", which reads schema " + schema_name(*native)};
+  }
+  if (!native || *native == *said) {
+    return SchemaChoice{*said, said_why + (native ? " (" + who + " reads it natively)" : "")};
+  }
+  if (*said == ConfigSchema::kV3) {
+    return fail(Error::usage(target.path + ": " + said_why +
+                             " (config schema v3, containerd 2.x), but " + who +
+                             " reads schema v2 only: it would start and ignore every "
+                             "runtime written there")
+                    .with_hint(tmpl ? "use the schema-v2 template (config.toml.tmpl) for "
+                                      "containerd 1.x, or upgrade containerd"
+                                    : "write the file for schema v2 ('version = 2', plugin id "
+                                      "\"io.containerd.grpc.v1.cri\"), or upgrade containerd"));
+  }
+  return SchemaChoice{*said, said_why + "; " + who + " migrates it to v3 when it loads it"};
+}
 
 Result<ConfigEdit> plan_install(const ConfigTarget& target, const std::optional<std::string>& current,
                                 const std::vector<RuntimeHandler>& handlers) {

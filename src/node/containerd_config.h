@@ -60,6 +60,34 @@ struct ConfigEdit {
   }
 };
 
+/// The config schema a containerd version reads natively: 1.x → v2, 2.x and later → v3. Input:
+/// the output of `containerd --version` ("containerd github.com/containerd/containerd 1.6.20
+/// ...") or a bare version ("v2.1.9", CRI's runtime_version).
+Result<ConfigSchema> schema_for_containerd_version(const std::string& version_output);
+
+/// The containerd that will read the file, as far as mkata learnt it before the edit.
+struct ConfigReader {
+  std::string version;  ///< "2.1.9", "v2.1.9+unknown", "1.6.20~ds1"; "" when unknown
+  std::string where;    ///< for messages: "at /run/containerd/containerd.sock"; "" when unknown
+};
+
+/// The schema mkata writes and why, in the user's words.
+struct SchemaChoice {
+  ConfigSchema schema = ConfigSchema::kV2;
+  /// "the file says version = 2; containerd 2.1.9 at /run/... migrates it to v3 when it loads it"
+  std::string why;
+};
+
+/// Decides the schema of the edit from the file's `version` line (or, for a Go template, its
+/// name) and the version of the containerd that reads it: the file's own schema wins where that
+/// containerd reads it (containerd 2.x migrates a v2 file when it loads it, so a v2 file stays
+/// v2); a new or empty file gets the schema that containerd reads natively (target.schema when
+/// its version is unknown). Error (usage, before anything changes): a v3 file for containerd
+/// 1.x, which starts on it but ignores every v3 plugin table.
+Result<SchemaChoice> choose_config_schema(const ConfigTarget& target,
+                                          const std::optional<std::string>& current,
+                                          const ConfigReader& reader);
+
 /// The mkata block label of a runtime ("runtime kata").
 std::string runtime_block_label(const std::string& runtime);
 

@@ -392,5 +392,85 @@ TEST(ContainerdConfig, TheMarkerNamesTheExactUninstallCommand) {
   EXPECT_EQ(removed->after, "version = 2\n");
 }
 
+// --- The schema from the containerd that reads the file -------------------------------------
+
+ConfigTarget target_at(const std::string& path, ConfigFormat format = ConfigFormat::kToml,
+                       ConfigSchema schema = ConfigSchema::kV2) {
+  ConfigTarget t;
+  t.path = path;
+  t.format = format;
+  t.schema = schema;
+  return t;
+}
+
+TEST(ConfigSchemaChoice, TheFileWinsWhereItsContainerdReadsIt) {
+  ConfigTarget t = target_at("/c.toml");
+  auto v2_on_16 = choose_config_schema(t, "version = 2\n", {"1.6.20~ds1", "at /run/c.sock"});
+  ASSERT_TRUE(v2_on_16);
+  EXPECT_EQ(v2_on_16->schema, ConfigSchema::kV2);
+  EXPECT_EQ(v2_on_16->why,
+            "the file says version = 2 (containerd 1.6.20~ds1 at /run/c.sock reads it natively)");
+  auto v3_on_21 = choose_config_schema(t, "version = 3\n", {"v2.1.9", "at /run/c.sock"});
+  ASSERT_TRUE(v3_on_21);
+  EXPECT_EQ(v3_on_21->schema, ConfigSchema::kV3);
+  auto v2_on_21 = choose_config_schema(t, "version = 2\n", {"2.1.9+unknown", ""});
+  ASSERT_TRUE(v2_on_21);
+  EXPECT_EQ(v2_on_21->schema, ConfigSchema::kV2);
+  EXPECT_EQ(
+      v2_on_21->why,
+      "the file says version = 2; containerd 2.1.9+unknown migrates it to v3 when it loads it");
+  auto unknown = choose_config_schema(t, "version = 3\n", {});
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->schema, ConfigSchema::kV3);
+  EXPECT_EQ(unknown->why, "the file says version = 3");
+}
+
+TEST(ConfigSchemaChoice, ANewFileGetsTheSchemaItsContainerdReadsNatively) {
+  ConfigTarget t = target_at("/c.toml");
+  for (const std::optional<std::string>& current :
+       {std::optional<std::string>(), std::optional<std::string>("# nothing yet\n")}) {
+    EXPECT_EQ(choose_config_schema(t, current, {"2.0.4", "(containerd --version)"})->schema,
+              ConfigSchema::kV3);
+    EXPECT_EQ(choose_config_schema(t, current, {"1.7.24~ds1", ""})->schema, ConfigSchema::kV2);
+  }
+  EXPECT_EQ(choose_config_schema(t, std::nullopt, {"2.0.4", "(containerd --version)"})->why,
+            "a new file for containerd 2.0.4 (containerd --version), which reads schema v3");
+  auto unknown = choose_config_schema(t, std::nullopt, {});
+  EXPECT_EQ(unknown->schema, ConfigSchema::kV2);
+  EXPECT_EQ(unknown->why, "schema v2 for a new file (containerd's version is unknown)");
+}
+
+TEST(ConfigSchemaChoice, ASchemaV3FileOrTemplateForContainerd1xIsRefused) {
+  ConfigTarget file = target_at("/c.toml");
+  auto r = choose_config_schema(file, "version = 3\n", {"1.7.24~ds1", "at /run/c.sock"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind(), ErrorKind::kUsage);
+  EXPECT_EQ(r.error().message(),
+            "/c.toml: the file says version = 3 (config schema v3, containerd 2.x), but containerd "
+            "1.7.24~ds1 at /run/c.sock reads schema v2 only: it would start and ignore every "
+            "runtime written there");
+  ConfigTarget tmpl =
+      target_at("/k3s/config-v3.toml.tmpl", ConfigFormat::kGoTemplate, ConfigSchema::kV3);
+  auto t = choose_config_schema(tmpl, "{{ template \"base\" . }}\n", {"1.7.24~ds1", ""});
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().message(),
+            "/k3s/config-v3.toml.tmpl: the template config-v3.toml.tmpl is for schema v3 (config "
+            "schema v3, containerd 2.x), but containerd 1.7.24~ds1 reads schema v2 only: it would "
+            "start and ignore every runtime written there");
+  EXPECT_EQ(t.error().hint(),
+            "use the schema-v2 template (config.toml.tmpl) for containerd 1.x, or upgrade "
+            "containerd");
+}
+
+TEST(ConfigSchemaChoice, AFileItCannotReadIsLeftToThePlanner) {
+  // No `version` line, or not TOML: plan_install() explains what is wrong with the file.
+  ConfigTarget t = target_at("/c.toml");
+  for (const char* text : {"[plugins]\nx = 1\n", "not = [toml"}) {
+    auto r = choose_config_schema(t, std::string(text), {"2.1.9", ""});
+    ASSERT_TRUE(r) << text;
+    EXPECT_EQ(r->why, "") << text;
+  }
+}
+
 }  // namespace
 }  // namespace mkata::node

@@ -94,6 +94,9 @@ DistroLayout distro_layout(Distro distro, const std::string& root, ConfigSchema 
       layout.address = "/run/containerd/containerd.sock";
       layout.restart = {"systemctl", "restart", "containerd"};
       layout.service = "containerd.service";
+      // The one on PATH; on a host mounted elsewhere, Debian's path under that root.
+      layout.containerd_binary =
+          root.empty() || root == "/" ? "containerd" : under_root(root, "/usr/bin/containerd");
       break;
     case Distro::kMicrok8s:
       // containerd.toml is regenerated from this template at every start of the daemon.
@@ -102,6 +105,7 @@ DistroLayout distro_layout(Distro distro, const std::string& root, ConfigSchema 
       layout.address = "/var/snap/microk8s/common/run/containerd.sock";
       layout.restart = {"snap", "restart", "microk8s.daemon-containerd"};
       layout.service = "microk8s.daemon-containerd";
+      layout.containerd_binary = under_root(root, "/snap/microk8s/current/bin/containerd");
       break;
     case Distro::kK3s:
     case Distro::kRke2: {
@@ -114,6 +118,9 @@ DistroLayout distro_layout(Distro distro, const std::string& root, ConfigSchema 
                              : installed_unit(root, {"rke2-server", "rke2-agent"});
       layout.restart = {"systemctl", "restart", unit};
       layout.service = unit + ".service";
+      layout.containerd_binary =
+          under_root(root, k3s ? "/var/lib/rancher/k3s/data/current/bin/containerd"
+                               : "/var/lib/rancher/rke2/bin/containerd");
       break;
     }
     case Distro::kK0s: {
@@ -126,22 +133,11 @@ DistroLayout distro_layout(Distro distro, const std::string& root, ConfigSchema 
       std::string unit = installed_unit(root, {"k0scontroller", "k0sworker"});
       layout.restart = {"systemctl", "restart", unit};
       layout.service = unit + ".service";
+      layout.containerd_binary = under_root(root, "/var/lib/k0s/bin/containerd");
       break;
     }
   }
   return layout;
-}
-
-Result<ConfigSchema> schema_for_containerd_version(const std::string& version_output) {
-  for (const auto& word : split(trim(version_output), ' ')) {
-    std::string w = starts_with(word, "v") ? word.substr(1) : word;
-    if (w.empty() || w[0] < '0' || w[0] > '9' || w.find('.') == std::string::npos) continue;
-    int major = 0;  // from_chars: std::stoi throws on "99999999999.0"
-    if (std::from_chars(w.data(), w.data() + w.size(), major).ec != std::errc()) continue;
-    return major >= 2 ? ConfigSchema::kV3 : ConfigSchema::kV2;
-  }
-  return fail("cannot read a version in `containerd --version` output: '" + trim(version_output) +
-              "'");
 }
 
 }  // namespace mkata::node

@@ -37,15 +37,14 @@ struct DistroLayout {
   std::string address;       ///< the CRI socket containerd serves
   std::vector<std::string> restart;  ///< argv restarting containerd
   std::string service;       ///< what is restarted, in the user's words
+  /// The containerd binary the distribution runs (under the root prefix), asked for its version
+  /// when the running containerd cannot be (--no-restart, --dry-run).
+  std::string containerd_binary;
 };
 
 /// The layout for a distribution. `containerd_schema`: the schema the installed containerd reads
 /// (from its version), used where the file itself cannot say.
 DistroLayout distro_layout(Distro distro, const std::string& root, ConfigSchema containerd_schema);
-
-/// The config schema a containerd version reads: 1.x → v2, 2.x and later → v3. Input: the output
-/// of `containerd --version` ("containerd github.com/containerd/containerd 1.6.20 ...").
-Result<ConfigSchema> schema_for_containerd_version(const std::string& version_output);
 
 /// Joins a root prefix and an absolute path ("/" + "/etc/x" = "/etc/x").
 std::string under_root(const std::string& root, const std::string& path);

@@ -30,11 +30,16 @@ struct Resolved {
   std::string how;  // "microk8s (detected)", for the first output line
 };
 
-ConfigSchema installed_containerd_schema() {
-  if (!find_executable("containerd")) return ConfigSchema::kV2;
-  auto out = run_checked({"containerd", "--version"});
-  if (!out) return ConfigSchema::kV2;
-  return schema_for_containerd_version(*out).value_or(ConfigSchema::kV2);
+// The containerd of the distribution asked for its version (when the running one cannot be).
+ConfigReader binary_reader(const DistroLayout& layout) {
+  const std::string& binary = layout.containerd_binary;
+  if (binary.empty() || !find_executable(binary)) return {};
+  auto out = run_checked({binary, "--version"});
+  if (!out) return {};
+  // "containerd github.com/containerd/containerd/v2 2.1.9+unknown" → its third word.
+  auto words = split(trim(*out), ' ');
+  if (words.size() < 3) return {};
+  return {words[2], "(" + binary + " --version)"};
 }
 
 Result<Resolved> resolve(const InstallRequest& r) {
@@ -51,9 +56,8 @@ Result<Resolved> resolve(const InstallRequest& r) {
     distro = *parsed;
     resolved.how = distro_name(distro);
   }
-  bool own_schema = distro == Distro::kContainerd || distro == Distro::kK0s;
-  resolved.layout = distro_layout(distro, r.root,
-                                  own_schema ? installed_containerd_schema() : ConfigSchema::kV2);
+  // The schema of a new file is chosen later, from the containerd that reads it.
+  resolved.layout = distro_layout(distro, r.root, ConfigSchema::kV2);
   ConfigTarget& target = resolved.layout.target;
   if (!r.config.empty()) {
     target.path = r.config;
@@ -157,17 +161,14 @@ Result<void> restart_service(const Resolved& resolved, const ConfigEdit& edit,
 }
 
 // Checks what can be checked before a byte is written: the file is editable (its directory is
-// created only for a distribution's own file, never for --config), containerd is running (unless
-// --no-restart), the other files install writes can be written.
+// created only for a distribution's own file, never for --config), the other files install writes
+// can be written. (That containerd is running was checked first: see reader_of().)
 Result<void> check_writable(const InstallRequest& r, const Resolved& resolved,
-                            const ConfigEdit& edit, const NodeHooks& hooks) {
+                            const ConfigEdit& edit) {
   if (edit.changed()) {
     bool create = r.config.empty() &&
                   (resolved.layout.create_parent || resolved.layout.distro == Distro::kContainerd);
     if (auto ok = check_editable(edit.path, create); !ok) return fail(ok.error());
-  }
-  if (!r.no_restart) {
-    if (auto ok = preflight(resolved, hooks); !ok) return fail(ok.error());
   }
   if (!r.runtime_classes.empty()) {
     if (auto ok = check_output_path("--runtime-classes", r.runtime_classes); !ok) {
@@ -264,6 +265,16 @@ Error as_check_failure(const Error& e) {
   return Error(e.message(), ErrorKind::kCheckFailed).with_hint(e.hint());
 }
 
+// The containerd that will read the file: the running one, asked through CRI (which also proves it
+// runs, before anything changes); with --no-restart or --dry-run, the distribution's binary.
+Result<ConfigReader> reader_of(const InstallRequest& r, const Resolved& resolved,
+                               const NodeHooks& hooks) {
+  if (r.no_restart || r.dry_run) return binary_reader(resolved.layout);
+  auto loaded = preflight(resolved, hooks);
+  if (!loaded) return fail(loaded.error());
+  return ConfigReader{loaded->containerd_version, "at " + resolved.layout.address};
+}
+
 // install (check_only: only its checks). Plan — resolve, handlers, the edit — then check every
 // input, then act: write, adapters, KATA_PATH, restart, read back, RuntimeClass manifests.
 Result<InstallReport> install_containerd(const InstallRequest& r, const NodeHooks& hooks,
@@ -279,23 +290,32 @@ Result<InstallReport> install_containerd(const InstallRequest& r, const NodeHook
   }
   auto current = read_current(*resolved);
   if (!current) return fail(current.error());
+  auto reader = reader_of(r, *resolved, hooks);
+  if (!reader) return fail(reader.error());
+  auto schema = choose_config_schema(resolved->layout.target, current_bytes(**current), *reader);
+  if (!schema) return fail(schema.error());
+  resolved->layout.target.schema = schema->schema;
   auto edit = plan_install(resolved->layout.target, current_bytes(**current), *handlers);
   if (!edit) return fail(edit.error());
   edit->file = *current;
   Lines out = {"distribution: " + resolved->how + "; config: " + edit->path + " (schema v" +
-               std::to_string(static_cast<int>(edit->schema)) + ")"};
+               std::to_string(static_cast<int>(edit->schema)) +
+               (schema->why.empty() ? "" : ": " + schema->why) + ")"};
   out.insert(out.end(), notes.begin(), notes.end());
   out.insert(out.end(), edit->notes.begin(), edit->notes.end());
   nlohmann::json facts = {{"distribution", distro_name(resolved->layout.distro)},
                           {"config", config_facts(*edit, r.dry_run)},
                           {"handlers", handler_facts(*handlers)}};
+  facts["config"]["schema_reason"] = schema->why;
+  facts["config"]["containerd_version"] =
+      reader->version.empty() ? nlohmann::json(nullptr) : nlohmann::json(reader->version);
   if (r.dry_run) {
     InstallReport report = dry_run_report(*edit, out);
     add_runtime_classes_diff(r, *handlers, report);
     report.facts.update(facts);
     return report;
   }
-  if (auto ok = check_writable(r, *resolved, *edit, hooks); !ok) return fail(ok.error());
+  if (auto ok = check_writable(r, *resolved, *edit); !ok) return fail(ok.error());
   if (check_only) return InstallReport{};
   InstallReport report{std::move(out), "", std::move(facts)};
   // The adapters first: the config names them, and containerd may restart at any time.
@@ -352,7 +372,10 @@ Result<InstallReport> uninstall_containerd(const InstallRequest& r, const NodeHo
     report.notes.push_back("no change to " + edit->path + "; nothing to restart");
     return report;
   }
-  if (auto ok = check_writable(r, *resolved, *edit, hooks); !ok) return fail(ok.error());
+  if (auto ok = check_writable(r, *resolved, *edit); !ok) return fail(ok.error());
+  if (!r.no_restart) {
+    if (auto ok = preflight(*resolved, hooks); !ok) return fail(ok.error());
+  }
   if (auto ok = write_checked(*edit, report.notes); !ok) return fail(ok.error());
   if (r.no_restart) {
     report.notes.push_back("not restarted (--no-restart): the read-back through CRI was skipped");

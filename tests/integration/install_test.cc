@@ -21,6 +21,7 @@
 #include "cri/cri_client.h"
 #include "embedded/containerd_daemon.h"
 #include "node/installer.h"
+#include "support/fetched_versions.h"
 #include "support/test_env.h"
 
 namespace mkata {
@@ -40,20 +41,38 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+/// A host path in a config, in either TOML quoting (containerd 1.x writes "…", 2.x '…').
+std::string replace_path(std::string text, const std::string& from, const std::string& to) {
+  text = replace_all(text, "\"" + from + "\"", "\"" + to + "\"");
+  return replace_all(text, "'" + from + "'", "'" + to + "'");
+}
+
+bool has_table(const std::string& text, const std::string& plugin, const std::string& rest = "") {
+  return text.find("[plugins.\"" + plugin + "\"" + rest + "]") != std::string::npos ||
+         text.find("[plugins.'" + plugin + "'" + rest + "]") != std::string::npos;
+}
+
 /// Turns an installed config into one a private containerd can run without touching the host:
-/// host paths of the stock configs point into the test's directory, and a CNI table with private
-/// dirs (no network config is needed for Status) and the opt plugin's path are added when absent.
+/// host paths of the stock configs point into the test's directory, NRI (on by default in
+/// containerd 2.x, with a socket in /var/run/nri) is off, and a CNI table with private dirs (no
+/// network config is needed for Status) and the opt plugin's path are added when absent — under
+/// the CRI plugin id of the file's schema.
 std::string privatize(std::string text, const std::string& dir) {
-  text = replace_all(text, "\"/opt/containerd\"", "\"" + dir + "/opt\"");
-  text = replace_all(text, "\"/etc/cni/net.d\"", "\"" + dir + "/cni-conf\"");
-  text = replace_all(text, "\"/opt/cni/bin\"", "\"" + dir + "/cni-bin\"");
-  text = replace_all(text, "\"127.0.0.1:1338\"", "\"\"");  // MicroK8s's metrics port
-  if (text.find("io.containerd.internal.v1.opt") == std::string::npos) {
+  text = replace_path(text, "/opt/containerd", dir + "/opt");
+  text = replace_path(text, "/etc/cni/net.d", dir + "/cni-conf");
+  text = replace_path(text, "/opt/cni/bin", dir + "/cni-bin");
+  text = replace_path(text, "/var/run/nri/nri.sock", dir + "/nri.sock");
+  text = replace_path(text, "127.0.0.1:1338", "");  // MicroK8s's metrics port
+  if (!has_table(text, "io.containerd.internal.v1.opt")) {
     text += "\n[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" + dir + "/opt\"\n";
   }
-  if (text.find("\"io.containerd.grpc.v1.cri\".cni]") == std::string::npos &&
-      text.find("'io.containerd.grpc.v1.cri'.cni]") == std::string::npos) {
-    text += "\n[plugins.\"io.containerd.grpc.v1.cri\".cni]\n  bin_dir = \"" + dir +
+  if (!has_table(text, "io.containerd.nri.v1.nri")) {
+    text += "\n[plugins.\"io.containerd.nri.v1.nri\"]\n  disable = true\n";
+  }
+  bool v3 = text.starts_with("version = 3") || text.find("\nversion = 3") != std::string::npos;
+  std::string cri = v3 ? "io.containerd.cri.v1.runtime" : "io.containerd.grpc.v1.cri";
+  if (!has_table(text, cri, ".cni")) {
+    text += "\n[plugins.\"" + cri + "\".cni]\n  bin_dir = \"" + dir +
             "/cni-bin\"\n  conf_dir = \"" + dir + "/cni-conf\"\n";
   }
   return text;
@@ -70,22 +89,69 @@ std::string render_microk8s(const std::string& tmpl, const std::string& dir) {
 }
 
 /// What k3s does: the template's `{{ template "base" . }}` becomes k3s's generated base config
-/// (here: a private schema-v2 header with the CRI plugin and, as k3s's base has, runc).
-std::string render_k3s(const std::string& tmpl, const ContainerdPaths& paths) {
-  std::string base = private_containerd_config(paths) +
-                     "[plugins.\"io.containerd.grpc.v1.cri\"]\n  stream_server_address = "
-                     "\"127.0.0.1\"\n  stream_server_port = \"0\"\n"
-                     "[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc]\n"
-                     "  runtime_type = \"io.containerd.runc.v2\"\n";
+/// (here: a private header of the template's schema with the CRI plugin and, as k3s's base has,
+/// runc). k3s renders config-v3.toml.tmpl over a schema-v3 base when it ships containerd 2.
+std::string render_k3s(const std::string& tmpl, const ContainerdPaths& paths, bool v3) {
+  std::string base = private_containerd_config(paths);
+  std::string runtime_id = "io.containerd.grpc.v1.cri";
+  if (v3) {
+    base = replace_all(base, "version = 2\n", "version = 3\n");
+    runtime_id = "io.containerd.cri.v1.runtime";
+  }
+  base +=
+      "[plugins.\"io.containerd.grpc.v1.cri\"]\n  stream_server_address = "
+      "\"127.0.0.1\"\n  stream_server_port = \"0\"\n"
+      "[plugins.\"" +
+      runtime_id +
+      "\".containerd.runtimes.runc]\n"
+      "  runtime_type = \"io.containerd.runc.v2\"\n";
   return replace_all(tmpl, "{{ template \"base\" . }}", base);
+}
+
+/// One containerd of the version matrix: Debian 12's (on PATH) or one that
+/// scripts/fetch-versions.sh unpacked from Debian 13 or unstable.
+struct ContainerdUnderTest {
+  std::string label;  ///< the test's name suffix: "debian12", "trixie", "sid"
+  std::string suite;  ///< "" for the system's
+};
+
+std::string PrintToString(const ContainerdUnderTest& c) { return c.label; }
+
+/// The containerd binary of a matrix entry, or why it cannot run here.
+struct ResolvedContainerd {
+  std::string binary;
+  std::string version;  ///< major.minor from `containerd --version`, e.g. "2.1"
+  std::string why_not;
+};
+
+ResolvedContainerd resolve_containerd(const ContainerdUnderTest& c) {
+  ResolvedContainerd r;
+  if (c.suite.empty()) {
+    if (!find_executable("containerd")) return {"", "", "containerd is not installed"};
+    r.binary = "containerd";
+  } else {
+    auto pkg = test::fetched_package("containerd", c.suite);
+    if (!pkg.available()) return {"", "", pkg.why};
+    r.binary = pkg.file("/usr/bin/containerd");
+  }
+  auto out = run_checked({r.binary, "--version"});
+  if (!out) return {"", "", r.binary + " --version failed: " + out.error().message()};
+  // "containerd github.com/containerd/containerd/v2 2.1.9+unknown" → "2.1"
+  auto words = split(trim(*out), ' ');
+  std::string v = words.size() >= 3 ? words[2] : "";
+  if (v.starts_with("v")) v = v.substr(1);
+  auto dot = v.find('.', v.find('.') + 1);
+  r.version = v.substr(0, dot);
+  return r;
 }
 
 /// A private containerd restarted on the file under test, rendered by `render`.
 class PrivateNode {
  public:
   PrivateNode(const std::string& dir, const std::string& file,
-              std::function<std::string(const std::string&)> render)
-      : dir_(dir), file_(file), render_(std::move(render)) {
+              std::function<std::string(const std::string&)> render,
+              std::string binary = "containerd")
+      : dir_(dir), file_(file), render_(std::move(render)), binary_(std::move(binary)) {
     for (const char* d : {"/cni-conf", "/cni-bin", "/opt", "/snap-data", "/snap"}) {
       EXPECT_TRUE(make_directories(dir_ + d));
     }
@@ -103,6 +169,7 @@ class PrivateNode {
     ContainerdOptions options;
     options.state_dir = dir_ + "/state";
     options.config_toml = privatize(render_(*text), dir_);
+    options.binary = binary_;
     auto daemon = ContainerdDaemon::start(options);
     if (!daemon) return fail(daemon.error());
     daemon_.emplace(std::move(*daemon));
@@ -123,6 +190,7 @@ class PrivateNode {
  private:
   std::string dir_, file_;
   std::function<std::string(const std::string&)> render_;
+  std::string binary_;
   std::optional<ContainerdDaemon> daemon_;
 };
 
@@ -147,84 +215,106 @@ struct RoundTrip {
   std::function<std::string(const std::string&)> render = [](const std::string& t) { return t; };
 };
 
-/// install → containerd loads them (read-back) → uninstall → original bytes, handlers gone.
-void run_round_trip(const RoundTrip& rt, const std::vector<std::string>& runtimes,
-                    const std::vector<std::string>& expect_loaded) {
-  SCOPED_TRACE(rt.name);
-  test::TempDir dir("mkata-install");
-  std::string file = dir / rt.file_name;
-  PrivateNode node(dir.path(), file, rt.render);
-  // containerd is running before install (on a stand-in config when the file is absent).
-  ASSERT_TRUE(write_file_atomic(file, rt.original.value_or("version = 2\n")));
-  ASSERT_TRUE(node.restart());
-  if (!rt.original) {
-    ASSERT_EQ(unlink(file.c_str()), 0);
+/// The round trips and the schema checks, once per containerd of the matrix.
+class InstallMatrix : public ::testing::TestWithParam<ContainerdUnderTest> {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
+    containerd_ = resolve_containerd(GetParam());
+    if (containerd_.binary.empty()) GTEST_SKIP() << containerd_.why_not;
   }
 
-  InstallRequest request;
-  request.runtimes = runtimes;
-  request.distro = rt.distro;
-  request.config = file;
-  request.address = node.address();
-  request.adapter_dir = dir / "adapters";
-  auto installed = node::install_runtimes(request, node.hooks());
-  ASSERT_TRUE(installed) << installed.error().message() << "\n" << installed.error().hint();
-  EXPECT_TRUE(contains_line(installed->notes, "verified: containerd 1.6"))
-      << join(installed->notes, "\n");
+  bool is_2x() const { return containerd_.version.starts_with("2."); }
 
-  // The proof, read independently of install: containerd loaded each handler.
-  auto loaded = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
-  ASSERT_TRUE(loaded) << loaded.error().message();
-  for (const auto& name : expect_loaded) EXPECT_TRUE(loaded->handlers.contains(name)) << name;
-  EXPECT_EQ(loaded->handlers["kata"], "io.containerd.kata.v2");
+  /// install → containerd loads them (read-back) → uninstall → original bytes, handlers gone.
+  void run_round_trip(const RoundTrip& rt, const std::vector<std::string>& runtimes,
+                      const std::vector<std::string>& expect_loaded) {
+    SCOPED_TRACE(rt.name + " on containerd " + containerd_.version + " (" + GetParam().label + ")");
+    test::TempDir dir("mkata-install");
+    std::string file = dir / rt.file_name;
+    PrivateNode node(dir.path(), file, rt.render, containerd_.binary);
+    // containerd is running before install (on a stand-in config when the file is absent).
+    ASSERT_TRUE(write_file_atomic(file, rt.original.value_or("version = 2\n")));
+    ASSERT_TRUE(node.restart());
+    if (!rt.original) {
+      ASSERT_EQ(unlink(file.c_str()), 0);
+    }
+    auto before = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
+    ASSERT_TRUE(before) << before.error().message();
 
-  auto again = node::install_runtimes(request, node.hooks());
-  ASSERT_TRUE(again) << again.error().message();
-  EXPECT_TRUE(contains_line(again->notes, "no change to " + file)) << join(again->notes, "\n");
+    InstallRequest request;
+    request.runtimes = runtimes;
+    request.distro = rt.distro;
+    request.config = file;
+    request.address = node.address();
+    request.adapter_dir = dir / "adapters";
+    auto installed = node::install_runtimes(request, node.hooks());
+    ASSERT_TRUE(installed) << installed.error().message() << "\n" << installed.error().hint();
+    EXPECT_TRUE(contains_line(installed->notes, "verified: containerd " + containerd_.version) ||
+                contains_line(installed->notes, "verified: containerd v" + containerd_.version))
+        << join(installed->notes, "\n");
+    last_install_ = *installed;
 
-  auto removed = node::uninstall_runtimes(request, node.hooks());
-  ASSERT_TRUE(removed) << removed.error().message() << "\n" << removed.error().hint();
-  if (rt.original)
-    EXPECT_EQ(must_read(file), *rt.original);
-  else
-    EXPECT_FALSE(path_exists(file));
-  if (rt.original) {
-    loaded = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
+    // The proof, read independently of install: containerd loaded each handler.
+    auto loaded = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
     ASSERT_TRUE(loaded) << loaded.error().message();
-    EXPECT_FALSE(loaded->handlers.contains("gvisor"));
-  }
-}
+    for (const auto& name : expect_loaded) EXPECT_TRUE(loaded->handlers.contains(name)) << name;
+    if (std::ranges::find(runtimes, "kata") != runtimes.end()) {
+      EXPECT_EQ(loaded->handlers["kata"], "io.containerd.kata.v2");
+    }
 
-TEST(InstallIntegration, PlainContainerdConfig) {
-  MKATA_REQUIRE_ROOT();
-  MKATA_REQUIRE_PROGRAM("containerd");
+    auto again = node::install_runtimes(request, node.hooks());
+    ASSERT_TRUE(again) << again.error().message();
+    EXPECT_TRUE(contains_line(again->notes, "no change to " + file)) << join(again->notes, "\n");
+
+    auto removed = node::uninstall_runtimes(request, node.hooks());
+    ASSERT_TRUE(removed) << removed.error().message() << "\n" << removed.error().hint();
+    if (rt.original)
+      EXPECT_EQ(must_read(file), *rt.original);
+    else
+      EXPECT_FALSE(path_exists(file));
+    if (rt.original) {
+      // What containerd loads is exactly what it loaded before install.
+      loaded = node::read_loaded_runtimes(node.address(), std::chrono::seconds(10));
+      ASSERT_TRUE(loaded) << loaded.error().message();
+      EXPECT_EQ(loaded->handlers, before->handlers);
+    }
+  }
+
+  ResolvedContainerd containerd_;
+  node::InstallReport last_install_;
+};
+
+TEST_P(InstallMatrix, PlainContainerdConfig) {
   run_round_trip(
       {.name = "plain",
        .original = std::string("version = 2\n\n[plugins.\"io.containerd.grpc.v1.cri\"]\n  "
                                "stream_server_address = \"127.0.0.1\"\n")},
       {"kata", "gvisor", "crun", "runc"}, {"kata", "gvisor", "crun", "runc"});
+  // A schema-v2 file stays schema v2 on containerd 2.x, which migrates it when it loads it.
+  EXPECT_EQ(last_install_.facts["config"]["schema"], 2);
 }
 
-TEST(InstallIntegration, ContainerdConfigDefault) {
-  MKATA_REQUIRE_ROOT();
-  MKATA_REQUIRE_PROGRAM("containerd");
-  auto text = run_checked({"containerd", "config", "default"});
+TEST_P(InstallMatrix, ContainerdConfigDefault) {
+  // The version's own `config default` (schema v3 on 2.x): it already has runc, which mkata
+  // leaves as it is.
+  auto text = run_checked({containerd_.binary, "config", "default"});
   ASSERT_TRUE(text) << text.error().message();
-  // `config default` already has runc: mkata leaves it as is and adds the others.
   run_round_trip({.name = "containerd config default", .original = *text},
                  {"kata", "gvisor", "crun", "runc"}, {"kata", "gvisor", "crun", "runc"});
+  EXPECT_EQ(last_install_.facts["config"]["schema"], is_2x() ? 3 : 2);
 }
 
-TEST(InstallIntegration, AbsentFileIsCreatedAndDeleted) {
-  MKATA_REQUIRE_ROOT();
-  MKATA_REQUIRE_PROGRAM("containerd");
+TEST_P(InstallMatrix, AbsentFileIsCreatedForTheRunningContainerd) {
   run_round_trip({.name = "absent", .original = std::nullopt}, {"kata", "gvisor"},
                  {"kata", "gvisor"});
+  // The schema of a new file is the one the running containerd reads natively.
+  EXPECT_EQ(last_install_.facts["config"]["schema"], is_2x() ? 3 : 2);
 }
 
-TEST(InstallIntegration, MicroK8sTemplatesRenderedLikeTheSnap) {
-  MKATA_REQUIRE_ROOT();
-  MKATA_REQUIRE_PROGRAM("containerd");
+TEST_P(InstallMatrix, MicroK8sTemplatesRenderedLikeTheSnap) {
+  // MicroK8s's template says `version = 2` also where the snap ships containerd 2.x, which
+  // migrates it: mkata writes schema-v2 tables and the read-back proves containerd loaded them.
   if (!path_exists(kMicrok8s)) GTEST_SKIP() << kMicrok8s << " is absent";
   for (const char* name : {"containerd-template.toml", "containerd-template.2020-08.toml"}) {
     RoundTrip rt{.name = name,
@@ -239,33 +329,45 @@ TEST(InstallIntegration, MicroK8sTemplatesRenderedLikeTheSnap) {
     // The current template's stock kata handler is kept (not duplicated) and still loads.
     run_round_trip(rt, {"kata", "gvisor", "crun"},
                    {"kata", "gvisor", "crun", "runc", "nvidia-container-runtime"});
+    EXPECT_EQ(last_install_.facts["config"]["schema"], 2);
   }
 }
 
-TEST(InstallIntegration, K3sTemplateRenderedOverABase) {
-  MKATA_REQUIRE_ROOT();
-  MKATA_REQUIRE_PROGRAM("containerd");
+TEST_P(InstallMatrix, K3sTemplateRenderedOverABase) {
+  // k3s and RKE2 with containerd 2 render config-v3.toml.tmpl over a schema-v3 base.
+  bool v3 = is_2x();
   test::TempDir basedir("mkata-install-k3s");
   ContainerdPaths paths = ContainerdPaths::under(basedir / "unused");
-  RoundTrip rt{.name = "k3s config.toml.tmpl",
-               .original = must_read(kTestdata + "k3s-config.toml.tmpl"),
-               .file_name = "config.toml.tmpl",
-               .distro = "k3s"};
-  rt.render = [paths](const std::string& t) { return render_k3s(t, paths); };
+  std::string name = v3 ? "config-v3.toml.tmpl" : "config.toml.tmpl";
+  RoundTrip rt{
+      .name = "k3s " + name,
+      .original = must_read(kTestdata + (v3 ? "k3s-config-v3.toml.tmpl" : "k3s-config.toml.tmpl")),
+      .file_name = name,
+      .distro = "k3s"};
+  rt.render = [paths, v3](const std::string& t) { return render_k3s(t, paths, v3); };
   run_round_trip(rt, {"kata", "gvisor"}, {"kata", "gvisor", "custom"});
+  EXPECT_EQ(last_install_.facts["config"]["schema"], v3 ? 3 : 2);
 }
 
-TEST(InstallIntegration, SchemaV3OnContainerd16IsCaughtByTheReadBack) {
-  // containerd 1.6 starts with `version = 3` but reads only the v2 plugin ids, so the v3 tables
-  // mkata renders (proven by the unit tests) are ignored: the read-back must say why.
-  MKATA_REQUIRE_ROOT();
-  MKATA_REQUIRE_PROGRAM("containerd");
+TEST_P(InstallMatrix, ASchemaV3FileIsRefusedOnContainerd1xAndLoadedOn2x) {
+  // containerd 1.x starts on `version = 3` and ignores every v3 table: install asks the running
+  // containerd first and refuses before a byte is written. containerd 2.x loads it.
+  std::string original = must_read(kTestdata + "containerd-2.0-config.toml");
+  if (is_2x()) {
+    run_round_trip({.name = "containerd 2.0 config", .original = original}, {"kata", "gvisor"},
+                   {"kata", "gvisor"});
+    EXPECT_EQ(last_install_.facts["config"]["schema"], 3);
+    return;
+  }
+  // containerd 1.6 would start on the v3 file, 1.7 refuses to ("unsupported config version
+  // `3`"): the node runs on a v2 stand-in, then the file under test takes its place.
   test::TempDir dir("mkata-install");
   std::string file = dir / "config.toml";
-  std::string original = must_read(kTestdata + "containerd-2.0-config.toml");
-  ASSERT_TRUE(write_file_atomic(file, original));
-  PrivateNode node(dir.path(), file, [](const std::string& t) { return t; });
+  ASSERT_TRUE(write_file_atomic(file, "version = 2\n"));
+  PrivateNode node(
+      dir.path(), file, [](const std::string& t) { return t; }, containerd_.binary);
   ASSERT_TRUE(node.restart());
+  ASSERT_TRUE(write_file_atomic(file, original));
   InstallRequest request;
   request.runtimes = {"kata"};
   request.config = file;
@@ -273,20 +375,25 @@ TEST(InstallIntegration, SchemaV3OnContainerd16IsCaughtByTheReadBack) {
   request.address = node.address();
   auto installed = node::install_runtimes(request, node.hooks());
   ASSERT_FALSE(installed);
-  EXPECT_EQ(installed.error().kind(), ErrorKind::kCheckFailed);
+  EXPECT_EQ(installed.error().kind(), ErrorKind::kUsage);
   EXPECT_TRUE(installed.error().message().starts_with(
-      "install kata: containerd at " + node.address() +
-      " did not load the runtime handler 'kata' written to " + file + " (loaded: "))
+      "install kata: " + file +
+      ": the file says version = 3 (config schema v3, containerd 2.x), but containerd " +
+      containerd_.version))
       << installed.error().message();
-  EXPECT_TRUE(installed.error().hint().starts_with(
-      file +
-      " uses config schema v3 (containerd 2.x, plugin id \"io.containerd.cri.v1.runtime\"), "
-      "but containerd 1.6"))
-      << installed.error().hint();
-  auto removed = node::uninstall_runtimes(request, node.hooks());
-  ASSERT_TRUE(removed) << removed.error().message();
+  EXPECT_TRUE(installed.error().message().ends_with(
+      " at " + node.address() +
+      " reads schema v2 only: it would start and ignore every runtime written there"))
+      << installed.error().message();
   EXPECT_EQ(must_read(file), original);
+  EXPECT_FALSE(path_exists(file + ".mkata-backup"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Containerd, InstallMatrix,
+                         ::testing::Values(ContainerdUnderTest{"debian12", ""},
+                                           ContainerdUnderTest{"trixie", "trixie"},
+                                           ContainerdUnderTest{"sid", "sid"}),
+                         [](const auto& p) { return p.param.label; });
 
 TEST(InstallIntegration, AdaptersAreCopiedAndWiredAsLoadedByContainerd) {
   // The adapters themselves run pods in tests/integration/adapters_test.cc and the embedded
