@@ -7,6 +7,7 @@
 #include "host/check_report.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
+#include "node/config_schema_facts.h"
 
 namespace mkata::cli {
 
@@ -33,6 +34,7 @@ Result<int> check_command(const CommandArgs& args) {
   }
   auto facts = host::probe_host(*host_root);
   if (!facts) return fail(facts.error().wrap("check"));
+  facts->containerd_config = node::judge_containerd_config(root.empty() ? "/" : root);
   auto verdicts = host::judge_runtimes(*facts);
   std::string out = json ? host::render_check_json(*facts, verdicts)
                          : host::render_check_text(*facts, verdicts);

@@ -39,6 +39,15 @@ std::string text_facts(const HostFacts& f) {
                            : "containerd config schema unknown";
   append_evidence(out, "installed (" + schema + ")", f.tools.evidence);
   append_evidence(out, "process limits", f.limits.evidence);
+  if (const auto& c = f.containerd_config; c.judged) {
+    out += "  containerd config (" + (c.distribution.empty() ? "?" : c.distribution) + ")\n";
+    if (!c.path.empty()) out += "    " + c.path + ": " + (c.exists ? "present" : "absent") + "\n";
+    out += "    containerd: " + (c.containerd.empty() ? "version unknown" : c.containerd) + "\n";
+    out +=
+        "    install would write: " +
+        (c.schema ? "schema v" + std::to_string(*c.schema) + ": " + c.why : "nothing: " + c.why) +
+        "\n";
+  }
   out += "  gvisor platforms (mkata would use: " +
          (f.gvisor.recommended.empty() ? std::string("none") : f.gvisor.recommended) + ")\n";
   for (const auto& p : f.gvisor.platforms) {
@@ -109,6 +118,16 @@ json installed_json(const InstalledTools& t) {
           {"evidence", evidence_json(t.evidence)}};
 }
 
+json containerd_config_json(const ContainerdConfigFacts& c) {
+  if (!c.judged) return nullptr;
+  return {{"distribution", optional_string(c.distribution)},
+          {"path", optional_string(c.path)},
+          {"exists", c.exists},
+          {"containerd", optional_string(c.containerd)},
+          {"schema", optional_json(c.schema)},
+          {"why", c.why}};
+}
+
 json host_json(const HostFacts& f) {
   const CpuInfo& c = f.cpu;
   json platforms = json::object();
@@ -139,6 +158,7 @@ json host_json(const HostFacts& f) {
           {"installed", installed_json(f.tools)},
           {"gvisor",
            {{"platforms", platforms}, {"recommended", optional_string(f.gvisor.recommended)}}},
+          {"containerd_config", containerd_config_json(f.containerd_config)},
           {"limits",
            {{"nofile_hard", optional_json(f.limits.nofile_hard)},
             {"nproc_hard", optional_json(f.limits.nproc_hard)},

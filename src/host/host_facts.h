@@ -3,6 +3,7 @@
 // embedded node picks its handlers from the verdicts, validate prints them.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/error.h"
@@ -19,6 +20,18 @@
 namespace mkata::host {
 
 /// The host facts, each section with its evidence.
+/// The containerd config `mkata install` would edit and the schema it would write there (filled
+/// by the caller from node/config_schema_facts.h: host probes know no distributions).
+struct ContainerdConfigFacts {
+  bool judged = false;
+  std::string distribution;  ///< "containerd", "microk8s", ...; "" when detection failed
+  std::string path;          ///< the file (under the root)
+  bool exists = false;
+  std::string containerd;     ///< "2.1.9 (/snap/microk8s/current/bin/containerd --version)"; ""
+  std::optional<int> schema;  ///< 2 or 3; nullopt when install would refuse the file
+  std::string why;            ///< why that schema, or why install would refuse
+};
+
 struct HostFacts {
   std::string root;  ///< HostRoot::describe(): "/" or the fixture directory
   unsigned uid = 0;  ///< the user the probes ran as
@@ -30,6 +43,7 @@ struct HostFacts {
   InstalledTools tools;
   GvisorPlatforms gvisor;
   ProcessLimits limits;  ///< what an engine started from here may raise its limits to
+  ContainerdConfigFacts containerd_config;
 };
 
 /// Probes the host through root. Reads only; never loads modules or writes anything. Fails when

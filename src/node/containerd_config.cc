@@ -277,7 +277,7 @@ Result<SchemaChoice> choose_config_schema(const ConfigTarget& target,
                         "a new file for " + who + ", which reads schema " + schema_name(*native)};
   }
   if (!native || *native == *said) {
-    return SchemaChoice{*said, said_why + (native ? " (" + who + " reads it natively)" : "")};
+    return SchemaChoice{*said, said_why + (native ? "; " + who + " reads it natively" : "")};
   }
   if (*said == ConfigSchema::kV3) {
     return fail(Error::usage(target.path + ": " + said_why +

@@ -409,7 +409,7 @@ TEST(ConfigSchemaChoice, TheFileWinsWhereItsContainerdReadsIt) {
   ASSERT_TRUE(v2_on_16);
   EXPECT_EQ(v2_on_16->schema, ConfigSchema::kV2);
   EXPECT_EQ(v2_on_16->why,
-            "the file says version = 2 (containerd 1.6.20~ds1 at /run/c.sock reads it natively)");
+            "the file says version = 2; containerd 1.6.20~ds1 at /run/c.sock reads it natively");
   auto v3_on_21 = choose_config_schema(t, "version = 3\n", {"v2.1.9", "at /run/c.sock"});
   ASSERT_TRUE(v3_on_21);
   EXPECT_EQ(v3_on_21->schema, ConfigSchema::kV3);

@@ -10,6 +10,7 @@
 #include "core/process.h"
 #include "core/strings.h"
 #include "engine/daemon_signal.h"
+#include "node/config_schema_facts.h"
 #include "node/containerd_config.h"
 #include "node/containerd_env.h"
 #include "node/distribution.h"
@@ -29,18 +30,6 @@ struct Resolved {
   DistroLayout layout;
   std::string how;  // "microk8s (detected)", for the first output line
 };
-
-// The containerd of the distribution asked for its version (when the running one cannot be).
-ConfigReader binary_reader(const DistroLayout& layout) {
-  const std::string& binary = layout.containerd_binary;
-  if (binary.empty() || !find_executable(binary)) return {};
-  auto out = run_checked({binary, "--version"});
-  if (!out) return {};
-  // "containerd github.com/containerd/containerd/v2 2.1.9+unknown" → its third word.
-  auto words = split(trim(*out), ' ');
-  if (words.size() < 3) return {};
-  return {words[2], "(" + binary + " --version)"};
-}
 
 Result<Resolved> resolve(const InstallRequest& r) {
   Resolved resolved;
@@ -269,7 +258,7 @@ Error as_check_failure(const Error& e) {
 // runs, before anything changes); with --no-restart or --dry-run, the distribution's binary.
 Result<ConfigReader> reader_of(const InstallRequest& r, const Resolved& resolved,
                                const NodeHooks& hooks) {
-  if (r.no_restart || r.dry_run) return binary_reader(resolved.layout);
+  if (r.no_restart || r.dry_run) return containerd_binary_reader(resolved.layout);
   auto loaded = preflight(resolved, hooks);
   if (!loaded) return fail(loaded.error());
   return ConfigReader{loaded->containerd_version, "at " + resolved.layout.address};
