@@ -5,6 +5,7 @@
 #include "core/build_paths.h"
 #include "core/files.h"
 #include "core/process.h"
+#include "core/strings.h"
 
 namespace mkata {
 namespace {
@@ -25,7 +26,12 @@ TEST(Help, UsageListsVersion) {
   EXPECT_NE(r.out.find("\n  --version   print mkata's version\n"), std::string::npos) << r.out;
   r = mkata({"--version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_TRUE(r.out.starts_with("mkata ")) << r.out;
+  EXPECT_TRUE(r.out.starts_with("mkata " MKATA_VERSION " (git ")) << r.out;
+  // The revision of the checkout it was built from (this test runs in that checkout).
+  auto head = run_checked({"git", "-C", source_path(""), "rev-parse", "--short=12", "HEAD"});
+  if (head) {
+    EXPECT_NE(r.out.find(trim(*head)), std::string::npos) << r.out << " vs " << *head;
+  }
 }
 
 TEST(Help, NodeSubcommandsDescribeThemselves) {

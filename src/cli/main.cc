@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "core/interrupt.h"
 #include "core/utf8.h"
+#include "revision.h"
 
 namespace {
 
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
     return argc < 2 ? mkata::kExitUsage : mkata::kExitOk;
   }
   if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
-    std::printf("mkata %s\n", MKATA_VERSION);
+    std::printf("mkata %s (git %s)\n", MKATA_VERSION, MKATA_REVISION);
     return mkata::kExitOk;
   }
   std::string name = argv[1];

@@ -9,21 +9,13 @@
 #include "core/build_paths.h"
 #include "core/process.h"
 #include "core/strings.h"
+#include "node/runtime_plan.h"
 
 namespace mkata::embedded {
 namespace {
 
 std::vector<std::string> adapter_dirs() {
-  std::vector<std::string> dirs;
-  if (const char* env = std::getenv("MKATA_ADAPTER_DIR"); env && *env) dirs.push_back(env);
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    dirs.push_back((exe.parent_path().parent_path().parent_path() / "adapters").string());
-  }
-  dirs.push_back(binary_path("/adapters"));
-  dirs.push_back(node::kAdapterDir);
-  return dirs;
+  return node::adapter_search_dirs(node::self_executable());
 }
 
 void runc_like_options(node::RuntimeHandler& h, const NodeLayout& layout) {

@@ -37,8 +37,9 @@ std::vector<std::string> workload_dir_candidates(const std::string& explicit_dir
   if (!env_dir.empty()) return {env_dir};
   std::vector<std::string> dirs;
   if (!exe_path.empty()) {
-    auto build_tree = std::filesystem::path(exe_path).parent_path() / ".." / ".." / "workloads";
-    dirs.push_back(build_tree.lexically_normal().string());
+    auto exe_dir = std::filesystem::path(exe_path).parent_path();
+    dirs.push_back((exe_dir / ".." / ".." / "workloads").lexically_normal().string());     // build
+    dirs.push_back((exe_dir / ".." / "lib/mkata/workloads").lexically_normal().string());  // .deb
   }
   dirs.push_back(kInstalledWorkloadDir);
   return dirs;

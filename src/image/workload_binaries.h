@@ -8,7 +8,9 @@
 //   2. $MKATA_WORKLOAD_DIR (also exclusive when set and non-empty)
 //   3. <directory of the mkata executable>/../../workloads — the build tree, where
 //      build/src/cli/mkata sits two levels below build/workloads
-//   4. /usr/local/lib/mkata/workloads — an installed copy
+//   4. <directory of the mkata executable>/../lib/mkata/workloads — the Debian package
+//      (/usr/bin/mkata, /usr/lib/mkata/workloads)
+//   5. /usr/local/lib/mkata/workloads — an installed copy
 // A directory counts only when it holds all three binaries, so an image set never mixes builds.
 #pragma once
 

@@ -24,7 +24,10 @@ TEST(WorkloadBinaries, CandidateOrder) {
   EXPECT_EQ(workload_dir_candidates("", "/env", "/b/src/cli/mkata"),
             std::vector<std::string>{"/env"});
   EXPECT_EQ(workload_dir_candidates("", "", "/b/src/cli/mkata"),
-            (std::vector<std::string>{"/b/workloads", "/usr/local/lib/mkata/workloads"}));
+            (std::vector<std::string>{"/b/workloads", "/b/src/lib/mkata/workloads",
+                                      "/usr/local/lib/mkata/workloads"}));
+  // The Debian package: /usr/bin/mkata, /usr/lib/mkata/workloads.
+  EXPECT_EQ(workload_dir_candidates("", "", "/usr/bin/mkata")[1], "/usr/lib/mkata/workloads");
 }
 
 TEST(WorkloadBinaries, FirstCompleteDirectoryWins) {

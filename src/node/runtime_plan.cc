@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/build_paths.h"
@@ -111,17 +112,30 @@ std::optional<std::string> adapter_of(const RuntimeHandler& handler,
   return std::nullopt;
 }
 
-std::optional<std::string> find_adapter_source(const std::string& name) {
+std::vector<std::string> adapter_search_dirs(const std::string& exe) {
+  std::vector<std::string> dirs;
+  if (const char* env = std::getenv("MKATA_ADAPTER_DIR"); env && *env) dirs.push_back(env);
+  if (!exe.empty()) {
+    auto dir = std::filesystem::path(exe).parent_path();
+    dirs.push_back(dir.string());
+    dirs.push_back((dir.parent_path() / "lib/mkata").string());
+    dirs.push_back((dir.parent_path().parent_path() / "adapters").string());
+  }
+  dirs.push_back(binary_path("/adapters"));
+  dirs.push_back(kAdapterDir);
+  return dirs;
+}
+
+std::string self_executable() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::vector<std::string> candidates;
-  if (!ec) {
-    auto dir = exe.parent_path();
-    candidates = {(dir / name).string(), (dir / "../lib/mkata" / name).string(),
-                  (dir / "../adapters" / name).string()};
-  }
-  candidates.push_back(binary_path("/adapters/") + name);
-  for (const auto& c : candidates) {
+  return ec ? std::string() : exe.string();
+}
+
+std::optional<std::string> find_adapter_source(const std::string& name) {
+  std::error_code ec;
+  for (const auto& dir : adapter_search_dirs(self_executable())) {
+    std::string c = dir + "/" + name;
     if (access(c.c_str(), X_OK) == 0) return std::filesystem::weakly_canonical(c, ec).string();
   }
   return std::nullopt;

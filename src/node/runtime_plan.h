@@ -56,8 +56,17 @@ std::optional<std::string> find_host_program(const std::string& root, const std:
 /// The adapter file name a handler runs (mkata-runsc-adapter / mkata-crun-adapter), if any.
 std::optional<std::string> adapter_of(const RuntimeHandler& handler, const std::string& adapter_dir);
 
-/// Where mkata finds an adapter to copy onto the host: beside the mkata executable, or in its
-/// build tree (<build>/adapters/). nullopt when absent.
+/// Where mkata looks for its adapters, in order: $MKATA_ADAPTER_DIR, beside the mkata executable,
+/// <exe>/../lib/mkata (the Debian package: /usr/lib/mkata), the build tree (<build>/adapters/,
+/// from <build>/src/cli/mkata and as compiled in), then kAdapterDir (where install puts them).
+/// `exe`: the running executable's path ("" when unknown).
+std::vector<std::string> adapter_search_dirs(const std::string& exe);
+
+/// The running executable (/proc/self/exe), "" when unreadable.
+std::string self_executable();
+
+/// Where mkata finds an adapter to copy onto the host: the first executable one in
+/// adapter_search_dirs(self_executable()), canonical. nullopt when absent.
 std::optional<std::string> find_adapter_source(const std::string& name);
 
 }  // namespace mkata::node
