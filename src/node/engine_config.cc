@@ -415,6 +415,12 @@ Result<void> read_back_docker(const NodeHooks& hooks, const std::string& socket,
   }
   out.push_back(docker + " lists " + join(names, ", "));
   facts["read_back"]["runtimes"] = listed;
+  if (auto unshown = docker_types_not_shown(*info, runtimes); !unshown.empty()) {
+    out.push_back("note: Docker's /info lists " + join(unshown, ", ") +
+                  " by name without a path, as Engine 24.0+ lists every runtimeType entry; it "
+                  "does not show the type or options themselves");
+    facts["read_back"]["type_not_shown"] = unshown;
+  }
   return {};
 }
 
