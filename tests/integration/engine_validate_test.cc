@@ -231,6 +231,11 @@ TEST_P(DockerTargetTest, RuncCrunAndGvisorPassWithIsolationEvidence) {
       dockerd_->version().c_str(), total_ms(*record));
   for (const auto& t : record->timings)
     std::printf("[ timing ]   %s %lld ms\n", t.phase.c_str(), t.ms);
+  for (const auto& o : record->runtimes) {
+    std::string phases;
+    for (const auto& t : o.timings) phases += " " + t.phase + "=" + std::to_string(t.ms);
+    std::printf("[ timing ]   runtime %s:%s ms\n", o.name.c_str(), phases.c_str());
+  }
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
   // --iptables=false --ip6tables=false: no rule or chain of dockerd's, also on 28.
   dockerd_->stop();
