@@ -159,13 +159,15 @@ TEST(EngineInstall, KataOnAnEngineOlderThan24IsRefusedAndDaemonJsonIsUntouched) 
                   dockerd.config_file(), "--docker-host", dockerd.host(), "--adapter-dir",
                   tmp / "adapters"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(first_line(r.err),
+  // The whole of stderr: one line, nothing written before it.
+  EXPECT_EQ(r.err,
             "mkata: error: install crun, kata: --engine docker: kata needs Docker Engine 24.0 or "
             "later for a runtimeType entry in daemon.json; this Docker is " +
                 dockerd.version() +
                 ", which would list it and ignore it (Engine 23.0 runs the shim without "
-                "configuration: docker run --runtime io.containerd.kata.v2)");
+                "configuration: docker run --runtime io.containerd.kata.v2)\n");
   EXPECT_EQ(must_read(dockerd.config_file()), original);
+  EXPECT_FALSE(path_exists(dockerd.config_file() + ".mkata-backup"));
   EXPECT_FALSE(path_exists(tmp / "adapters"));  // nothing placed either
   auto info = engine::DockerClient(dockerd.socket()).info();
   ASSERT_TRUE(info);
