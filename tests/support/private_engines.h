@@ -9,7 +9,7 @@
 // (support/fetched_versions.h) runs here with the same flags and the system's containerd 1.6,
 // runc and docker-init from PATH; it leaves what 20.10 leaves (/run/docker, the `docker`
 // cgroups) and no iptables/ip6tables/nftables rule or chain with --iptables=false
-// --ip6tables=false (docs/targets.md, "Docker Engine 28").
+// --ip6tables=false (firewall_rules() compares; docs/targets.md, "Docker Engine 28").
 //
 // PrivatePodman gives rootful podman its own configuration, storage and network (below).
 //
@@ -183,8 +183,8 @@ class PrivateDockerd {
       bridge_created_ = false;
     }
     std::error_code ec;
-    // dockerd 28 bind-mounts its data-root onto itself while it runs (20.10 does not); after a
-    // SIGKILL the mount would stay.
+    // dockerd (20.10 and 28) bind-mounts its data-root onto itself while it runs and unmounts it
+    // when it stops; after a SIGKILL the mount would stay.
     if (auto mounts = read_file("/proc/self/mountinfo");
         mounts && mounts->find(" " + dir_ + "/data ") != std::string::npos) {
       ::umount2((dir_ + "/data").c_str(), MNT_DETACH);
