@@ -40,6 +40,32 @@ TEST(CrunAdapter, HidesUnifiedThenExecsCrunWithAllArguments) {
   EXPECT_EQ(error.message(), "exec failed (fake)");
 }
 
+// Docker Engine 28 writes ociVersion 1.2.1, which crun 1.8.1 refuses ("unknown version
+// specified"): relabelled before create, every other byte's meaning kept.
+TEST(CrunAdapter, RelabelsANewerOciVersionBeforeCreate) {
+  EXPECT_EQ(relabel_oci_version(R"({"ociVersion":"1.2.1","process":{"args":["/hello"]},"a":1})"),
+            R"({"ociVersion":"1.0.2-dev","process":{"args":["/hello"]},"a":1})");
+  EXPECT_EQ(relabel_oci_version(R"({"ociVersion":"1.0.2-dev"})"), std::nullopt);
+  EXPECT_EQ(relabel_oci_version(R"({"ociVersion":"1.0.0"})"), std::nullopt);
+  EXPECT_EQ(relabel_oci_version(R"({"process":{}})"), std::nullopt);
+  EXPECT_EQ(relabel_oci_version("not json"), std::nullopt);
+
+  FakeAdapterSystem system;
+  system.files["/proc/self/mountinfo"] = kPureV2;
+  system.files["/b/config.json"] = R"({"ociVersion":"1.2.1","root":{"path":"rootfs"}})";
+  run_crun_adapter(CrunAdapterConfig{}, {"--root", "/r", "create", "--bundle", "/b", "abc"},
+                   system);
+  EXPECT_EQ(system.files["/b/config.json"],
+            R"({"ociVersion":"1.0.2-dev","root":{"path":"rootfs"}})");
+  EXPECT_EQ(system.calls.back(), "exec crun --root /r create --bundle /b abc");
+  // Other commands never touch the bundle.
+  system.files["/b/config.json"] = R"({"ociVersion":"1.2.1"})";
+  system.calls.clear();
+  run_crun_adapter(CrunAdapterConfig{}, {"start", "abc"}, system);
+  EXPECT_EQ(system.files["/b/config.json"], R"({"ociVersion":"1.2.1"})");
+  EXPECT_EQ(system.calls, (std::vector<std::string>{"exec crun start abc"}));
+}
+
 TEST(CrunAdapter, NothingToHideOnAPureV2Host) {
   FakeAdapterSystem system;
   system.files["/proc/self/mountinfo"] = kPureV2;

@@ -42,6 +42,26 @@ TEST(ContainerEngine, RealDockerInspect) {
   EXPECT_EQ(exited->ip, "");
 }
 
+// Captured from Docker Engine 28.5.2 (API 1.51): helloworld created with mkata's hardened body
+// (user 65532, read-only rootfs, cap-drop ALL, no-new-privileges) on the default bridge, running,
+// then after `POST /kill?signal=KILL`. 28 adds Networks.bridge.DNSNames and GwPriority; the
+// fields mkata reads (State, Networks.<name>.IPAddress) are as in 20.10.
+TEST(ContainerEngine, RealDockerInspectOf28) {
+  auto running = parse_container_inspect(testdata("docker-28.5-inspect-running.json"), "");
+  ASSERT_TRUE(running) << running.error().message();
+  EXPECT_EQ(running->status, "running");
+  EXPECT_FALSE(running->exit_code);
+  EXPECT_EQ(running->ip, "100.64.30.2");
+  auto named = parse_container_inspect(testdata("docker-28.5-inspect-running.json"), "bridge");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->ip, "100.64.30.2");
+  auto exited = parse_container_inspect(testdata("docker-28.5-inspect-exited.json"), "bridge");
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->status, "exited");
+  EXPECT_EQ(exited->exit_code, 137);
+  EXPECT_EQ(exited->ip, "");
+}
+
 // Captured from Podman 4.3.1 (one element of `podman container inspect --format json`), on a CNI
 // network mk-podnet of the test's own.
 TEST(ContainerEngine, RealPodmanInspectHasTheSameShape) {

@@ -103,6 +103,15 @@ std::string render_docker_create(const EngineContainer& c) {
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::optional<std::string> docker_stream_error(const std::string& body) {
+  for (const auto& line : split(body, '\n')) {
+    auto j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;
+    if (auto error = string_at(j, "error"); !error.empty()) return error;
+  }
+  return std::nullopt;
+}
+
 std::string demux_docker_stream(const std::string& bytes) {
   std::string out;
   size_t pos = 0;

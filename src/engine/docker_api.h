@@ -56,6 +56,10 @@ std::string containerd_version_of(const std::string& version_json);
 /// ReadonlyRootfs, CapDrop ["ALL"], SecurityOpt ["no-new-privileges"], NetworkMode, Ulimits}.
 std::string render_docker_create(const EngineContainer& c);
 
+/// The error of a JSON-stream answer (POST /images/load): the first line's "error" message, or
+/// nullopt. A failed load still answers HTTP 200 (20.10 and 28.5 alike, captured in testdata).
+std::optional<std::string> docker_stream_error(const std::string& body);
+
 /// The text of a non-TTY container's log stream: each frame is an 8-byte header (stream, 0, 0,
 /// 0, big-endian length) and its bytes; a truncated frame keeps what arrived.
 std::string demux_docker_stream(const std::string& bytes);

@@ -44,8 +44,8 @@ Result<EngineRuntime> find_docker_runtime(const DockerInfo& info,
     if (it != info.runtimes.end()) {
       const auto& r = it->second;
       if (!r.path.empty()) return EngineRuntime{name, r.path, "", ""};
-      if (!r.runtime_type.empty() && named_shims)
-        return EngineRuntime{name, "", r.runtime_type, ""};
+      // The type, when an Engine shows it; Docker 24.0 to 28.5 do not (docker_engine.h).
+      if (named_shims) return EngineRuntime{name, "", r.runtime_type, ""};
       ignored.push_back(name);
       continue;
     }
@@ -96,11 +96,8 @@ Result<void> DockerEngine::load_image(const std::string& archive_path) {
   auto r = client_.call("POST", "/images/load?quiet=1", *bytes, "application/x-tar",
                         std::chrono::seconds(120));
   if (!r) return fail(r.error().wrap("load " + archive_path));
-  // The answer is a JSON stream; a failed load still says HTTP 200, with an "error" message.
-  for (const auto& line : split(r->body, '\n')) {
-    if (auto error = string_field(line, "error"); error && !error->empty()) {
-      return fail("docker: load " + archive_path + ": " + *error);
-    }
+  if (auto error = docker_stream_error(r->body)) {
+    return fail("docker: load " + archive_path + ": " + *error);
   }
   return {};
 }

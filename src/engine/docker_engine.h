@@ -2,10 +2,14 @@
 // (docker_api.h) — no docker CLI, no shell. Which runtimes it has comes from `GET /info`, read
 // with Docker's own rules (LAB-NOTES.md, measured on Debian's 20.10.24):
 //  - an entry with a path is an OCI runtime run by the runc shim: usable;
-//  - an entry with a runtimeType is a containerd shim: usable on Engine 24.0 and later, which
-//    understands named shim runtimes;
-//  - an entry with neither is one Docker listed but ignored (20.10 keeps `{"runtimeType": …}` as
-//    `{"path": ""}`): not usable, and the reason says why;
+//  - an entry without a path is a containerd shim (`runtimeType` in daemon.json): usable on
+//    Engine 24.0 and later, which understands named shim runtimes. /info never shows the type:
+//    Docker 28.5 lists `{"runtimeType": "io.containerd.kata.v2", "options": …}` as `{}` (measured;
+//    the Engine API's Runtime object has only path, runtimeArgs and status), and refuses an entry
+//    with neither a path nor a runtimeType ("either a runtimeType or a path must be configured"),
+//    so on 24.0+ a listed entry without a path can only be a shim runtime;
+//  - below 24.0 an entry without a path is one Docker listed but ignored (20.10 keeps
+//    `{"runtimeType": …}` as `{"path": ""}`): not usable, and the reason says why;
 //  - a name that is a full shim type ("io.containerd.kata.v2") needs no entry on Engine 23.0
 //    and later (Docker passes it to containerd, which finds containerd-shim-kata-v2 on PATH).
 #pragma once

@@ -38,6 +38,36 @@ TEST(DockerEngine, AnEntry2010IgnoredIsNotUsableAndTheReasonSaysWhy) {
   EXPECT_EQ(r.error().kind(), ErrorKind::kCheckFailed);
 }
 
+// The real /info of Docker 28.5.2 lists daemon.json's {"runtimeType": "io.containerd.kata.v2"}
+// as {}: on Engine 24.0+ that is how a loaded shim runtime looks (an entry with neither path nor
+// type is refused at load), so kata is usable under that name; which shim it is, /info does not
+// say (`docker run --runtime kata` then runs containerd-shim-kata-v2: integration test).
+TEST(DockerEngine, OnEngine28AnEntryListedWithoutPathIsAShimRuntime) {
+  auto text = read_file(std::string(MKATA_ENGINE_TESTDATA) + "/docker-28.5-info.json");
+  ASSERT_TRUE(text);
+  auto info = parse_docker_info(*text);
+  ASSERT_TRUE(info);
+  auto kata = find_docker_runtime(*info, {"kata", "io.containerd.kata.v2"});
+  ASSERT_TRUE(kata) << kata.error().message();
+  EXPECT_EQ(kata->name, "kata");
+  EXPECT_EQ(kata->path, "");
+  EXPECT_EQ(kata->runtime_type, "");  // not shown by the Engine
+  auto gvisor = find_docker_runtime(*info, {"gvisor", "runsc"});
+  ASSERT_TRUE(gvisor);
+  EXPECT_EQ(gvisor->path, "/usr/bin/runsc");
+  // Without the entry, Engine 23.0+ still runs the shim by its full type.
+  info->runtimes.erase("kata");
+  auto by_type = find_docker_runtime(*info, {"kata", "io.containerd.kata.v2"});
+  ASSERT_TRUE(by_type);
+  EXPECT_EQ(by_type->name, "io.containerd.kata.v2");
+  EXPECT_EQ(by_type->runtime_type, "io.containerd.kata.v2");
+  auto crun = find_docker_runtime(*info, {"crun"});
+  ASSERT_FALSE(crun);
+  EXPECT_EQ(crun.error().message(),
+            "Docker 28.5.2+dfsg4 has no runtime named crun (it has: gvisor, io.containerd.runc.v2, "
+            "runc)");
+}
+
 TEST(DockerEngine, AMissingNameSaysWhatTheEngineHas) {
   auto r = find_docker_runtime(real_2010_info(), {"crun"});
   ASSERT_FALSE(r);

@@ -48,6 +48,21 @@ Json docker_entry(const RuntimeHandler& h) {
 
 std::string dump(const Json& j) { return j.dump(2) + "\n"; }
 
+// Whether a daemon.json entry is the one mkata would write for h. Uninstall has no
+// --kata-config, so a runtimeType entry also matches with the options.ConfigPath that install
+// --kata-config (or --from a Kata release) added: the shape mkata writes, nothing else.
+bool is_mkatas_entry(const Json& entry, const RuntimeHandler& h) {
+  Json mine = docker_entry(h);
+  if (entry == mine) return true;
+  if (!mine.contains("runtimeType") || mine.contains("options") || !entry.is_object() ||
+      entry.size() != 2 || entry.value("runtimeType", Json()) != mine["runtimeType"]) {
+    return false;
+  }
+  auto options = entry.find("options");
+  return options != entry.end() && options->is_object() && options->size() == 1 &&
+         options->contains("ConfigPath") && (*options)["ConfigPath"].is_string();
+}
+
 std::vector<std::string> runtime_binaries(const RuntimeHandler& h) {
   auto binary = h.option("BinaryName");
   std::vector<std::string> out;
@@ -163,7 +178,7 @@ Result<ConfigEdit> plan_docker_uninstall(const std::string& path,
     Json* runtimes = json->contains("runtimes") ? &(*json)["runtimes"] : nullptr;
     if (!runtimes || !runtimes->is_object() || !runtimes->contains(h.name)) {
       edit.notes.push_back(h.name + ": not installed in " + path + " (nothing to remove)");
-    } else if ((*runtimes)[h.name] != docker_entry(h)) {
+    } else if (!is_mkatas_entry((*runtimes)[h.name], h)) {
       edit.notes.push_back(h.name + ": changed since mkata installed it in " + path +
                            "; left as is");
     } else {
@@ -415,6 +430,12 @@ Result<void> read_back_docker(const NodeHooks& hooks, const std::string& socket,
   }
   out.push_back(docker + " lists " + join(names, ", "));
   facts["read_back"]["runtimes"] = listed;
+  if (auto unshown = docker_types_not_shown(*info, runtimes); !unshown.empty()) {
+    out.push_back("note: Docker's /info lists " + join(unshown, ", ") +
+                  " by name without a path, as Engine 24.0+ lists every runtimeType entry; it "
+                  "does not show the type or options themselves");
+    facts["read_back"]["type_not_shown"] = unshown;
+  }
   return {};
 }
 

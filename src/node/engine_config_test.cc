@@ -104,6 +104,29 @@ TEST(DockerConfig, UserChangedEntryIsLeftAlone) {
   EXPECT_FALSE(removed->changed());
 }
 
+// install --kata-config F (or --from a Kata release, which sets it) writes options.ConfigPath;
+// uninstall has no --kata-config, so it knows mkata's entry by its shape: the same runtimeType
+// with no options or only a ConfigPath. Before, the entry was "changed" and stayed.
+TEST(DockerConfig, KatasEntryWithAConfigPathIsRemovedByUninstall) {
+  auto installed =
+      plan_docker_install("/d.json", "{}", {kata_handler("/opt/kata/configuration.toml")});
+  ASSERT_TRUE(installed);
+  EXPECT_NE(installed->after.find("\"ConfigPath\": \"/opt/kata/configuration.toml\""),
+            std::string::npos)
+      << installed->after;
+  auto removed = plan_docker_uninstall("/d.json", installed->after, {kata_handler()});
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->removed, (std::vector<std::string>{"kata"}));
+  EXPECT_EQ(removed->notes[0], "kata: removed from /d.json");
+  EXPECT_EQ(removed->after, "{\n  \"runtimes\": {}\n}\n");
+  // An entry with other options is the user's.
+  std::string edited = installed->after;
+  edited.replace(edited.find("\"ConfigPath\""), 12, "\"Other\"");
+  auto kept = plan_docker_uninstall("/d.json", edited, {kata_handler()});
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->notes[0], "kata: changed since mkata installed it in /d.json; left as is");
+}
+
 TEST(DockerConfig, BadInput) {
   auto bad = plan_docker_install("/d.json", "{\"a\": ", handlers());
   ASSERT_FALSE(bad);

@@ -57,6 +57,31 @@ Result<void> check_docker_accepts(const engine::DockerInfo& info,
   return {};
 }
 
+namespace {
+
+// Engine 24.0+ lists a runtimeType entry by name with neither path nor type (Docker 28.5.2:
+// `"kata": {}`) and refuses an entry that has neither, so such a listing is a shim runtime.
+bool lists_type_unshown(const engine::DockerInfo& info, const engine::DockerRuntime& listed) {
+  auto version = engine::engine_version(info.server_version);
+  return version && *version >= std::pair{24, 0} && listed.path.empty() &&
+         listed.runtime_type.empty();
+}
+
+}  // namespace
+
+std::vector<std::string> docker_types_not_shown(const engine::DockerInfo& info,
+                                                const std::vector<WrittenRuntime>& runtimes) {
+  std::vector<std::string> out;
+  for (const auto& rt : runtimes) {
+    auto it = info.runtimes.find(rt.name);
+    if (!rt.entry.runtime_type.empty() && it != info.runtimes.end() &&
+        lists_type_unshown(info, it->second)) {
+      out.push_back(rt.name);
+    }
+  }
+  return out;
+}
+
 std::optional<Error> docker_listing_error(const engine::DockerInfo& info,
                                           const std::vector<WrittenRuntime>& runtimes,
                                           const std::string& config) {
@@ -73,11 +98,12 @@ std::optional<Error> docker_listing_error(const engine::DockerInfo& info,
     }
     const engine::DockerRuntime& listed = it->second;
     bool same = rt.entry.runtime_type.empty() ? listed.path == rt.entry.path
-                                              : listed.runtime_type == rt.entry.runtime_type;
+                                              : listed.runtime_type == rt.entry.runtime_type ||
+                                                    lists_type_unshown(info, listed);
     if (same) continue;
     std::string message = "Docker lists the runtime '" + rt.name + "' as " +
                           docker_runtime_text(listed) + " after the reload, not " + wrote;
-    if (!rt.entry.runtime_type.empty() && listed.runtime_type.empty()) {
+    if (!rt.entry.runtime_type.empty() && listed.runtime_type.empty() && listed.path.empty()) {
       message += ": this Engine ignores runtimeType";
     }
     return Error(message, ErrorKind::kCheckFailed);

@@ -102,6 +102,33 @@ TEST(EngineReload, TheReadBackComparesPathsAndTypesNotNames) {
             "pass that file with --config");
 }
 
+// Docker 24.0+ lists a runtimeType entry as {} (captured from 28.5.2: type and options are not
+// shown), so that listing is the read-back of kata there; on 20.10 the same {"path":""}-less
+// listing is the entry ignored.
+TEST(EngineReload, OnEngine24AndLaterAShimEntryIsReadBackByNameWithoutAPath) {
+  auto text = read_file(std::string(MKATA_ENGINE_TESTDATA) + "/docker-28.5-info.json");
+  ASSERT_TRUE(text);
+  auto real = engine::parse_docker_info(*text);
+  ASSERT_TRUE(real);
+  EXPECT_FALSE(docker_listing_error(*real, {kKata}, "/d.json"));
+  EXPECT_EQ(docker_types_not_shown(*real, {kKata, kCrun}), (std::vector<std::string>{"kata"}));
+  // Listed with a type (no Engine does today): compared, and not "unshown".
+  auto typed = info("28.5.2", {{"kata", {"", "io.containerd.kata.v2"}}});
+  EXPECT_FALSE(docker_listing_error(typed, {kKata}, "/d.json"));
+  EXPECT_EQ(docker_types_not_shown(typed, {kKata}), std::vector<std::string>{});
+  // A path where mkata wrote a type is not it.
+  auto path =
+      docker_listing_error(info("28.5.2", {{"kata", {"/usr/bin/kata", ""}}}), {kKata}, "/d.json");
+  ASSERT_TRUE(path);
+  EXPECT_EQ(path->message(),
+            "Docker lists the runtime 'kata' as {\"path\":\"/usr/bin/kata\"} after the reload, "
+            "not {\"runtimeType\":\"io.containerd.kata.v2\"}");
+  // 23.0 has no named shims: the same listing is an entry it ignores.
+  EXPECT_TRUE(docker_listing_error(info("23.0.6", {{"kata", {"", ""}}}), {kKata}, "/d.json"));
+  EXPECT_EQ(docker_types_not_shown(info("23.0.6", {{"kata", {"", ""}}}), {kKata}),
+            std::vector<std::string>{});
+}
+
 TEST(EngineReload, UninstallSaysPlainlyWhenOnlyARestartDropsTheRuntime) {
   EXPECT_FALSE(docker_removal_error(info("20.10.24", {}), {"crun"}, "/d.json"));
   auto kept = docker_removal_error(info("20.10.24", {{"crun", {"crun", ""}}}), {"crun"}, "/d.json");

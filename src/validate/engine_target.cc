@@ -19,7 +19,11 @@ std::string bare_digest(const std::string& id) {
 }
 
 std::string describe(const engine::EngineRuntime& r) {
-  std::string what = !r.path.empty() ? r.path : r.runtime_type;
+  // Docker 24+ lists a runtimeType entry without its type (engine/docker_engine.h).
+  std::string what = !r.path.empty() ? r.path
+                     : !r.runtime_type.empty()
+                         ? r.runtime_type
+                         : "a shim runtime (the engine does not show its type)";
   return r.version.empty() ? what : what + " (" + r.version + ")";
 }
 

@@ -9,7 +9,9 @@
 #include <chrono>
 #include <thread>
 
+#include "core/files.h"
 #include "engine/docker_api.h"
+#include "support/fetched_versions.h"
 #include "support/private_engines.h"
 #include "support/test_env.h"
 
@@ -48,7 +50,8 @@ TEST(DockerEngine, InfoListsRuntimesWithPathsAndDropsRuntimeTypeOn2010) {
     // the type shows it.
     EXPECT_EQ(info->runtimes.at("kata"), (engine::DockerRuntime{"", ""}));
   } else {
-    EXPECT_EQ(info->runtimes.at("kata").runtime_type, "io.containerd.kata.v2");
+    // Engine 24.0+ loads it and lists it as {} all the same (28.5.2: /info shows no runtimeType).
+    EXPECT_EQ(info->runtimes.at("kata"), (engine::DockerRuntime{"", ""}));
   }
 
   // SIGHUP reloads `runtimes`: crun appears, kata goes, without a restart.
@@ -62,6 +65,27 @@ TEST(DockerEngine, InfoListsRuntimesWithPathsAndDropsRuntimeTypeOn2010) {
   EXPECT_EQ(reloaded->runtimes.at("crun"), (engine::DockerRuntime{"/usr/bin/crun", ""}));
   EXPECT_FALSE(reloaded->runtimes.contains("kata"));
   EXPECT_EQ((*dockerd)->pid(), before);
+}
+
+// The rule the read-back on Engine 24.0+ rests on (a listed entry without a path is a runtimeType
+// entry): Docker 28 refuses an entry with neither a path nor a runtimeType. It exits at start —
+// leaving its data-root bind-mounted onto itself, which the fixture removes.
+TEST(DockerEngine, Docker28RefusesAnEntryWithNeitherPathNorRuntimeType) {
+  MKATA_REQUIRE_ROOT();
+  MKATA_REQUIRE_FETCHED(docker, "docker.io", "sid");
+  test::TempDir tmp("mkata-docker-api-28");
+  auto dockerd = test::PrivateDockerd::start(tmp / "docker", R"({"kata": {}})",
+                                             {docker.file("/usr/sbin/dockerd")});
+  ASSERT_FALSE(dockerd);
+  EXPECT_NE(dockerd.error().message().find(
+                "failed to start daemon: runtime kata: either a runtimeType or a path must be "
+                "configured"),
+            std::string::npos)
+      << dockerd.error().message();
+  auto mounts = read_file("/proc/self/mountinfo");
+  ASSERT_TRUE(mounts);
+  EXPECT_EQ(mounts->find(tmp / "docker/data"), std::string::npos) << "the data-root stayed mounted";
+  EXPECT_FALSE(path_exists("/sys/class/net/mk-dock0"));
 }
 
 }  // namespace

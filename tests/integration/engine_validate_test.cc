@@ -1,5 +1,7 @@
 // `mkata validate --target docker|podman` for real, as root, against engines of the test's own
-// (tests/support/private_engines.h: a private dockerd 20.10 on bridge mk-dock0, 100.64.30.0/24;
+// (tests/support/private_engines.h: a private dockerd — Debian 12's 20.10 and, where the cache of
+// fetched versions has it, Docker Engine 28 from Debian unstable: every Docker test runs on both —
+// on bridge mk-dock0, 100.64.30.0/24;
 // rootful Podman 4.3 with its own config, storage and CNI network mk-podnet, 100.64.31.0/24),
 // with the runtimes registered the way `mkata install --engine` registers them:
 //  - runc, crun and gVisor pass under Docker and under Podman, with the isolation evidence; Kata
@@ -10,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -25,6 +28,7 @@
 #include "host/runtime_verdicts.h"
 #include "node/engine_config.h"
 #include "node/runtime_plan.h"
+#include "support/fetched_versions.h"
 #include "support/private_engines.h"
 #include "support/test_env.h"
 #include "validate/answers.h"
@@ -154,17 +158,24 @@ void expect_three_pass(const report::ValidationRecord& record) {
   }
 }
 
-class DockerTargetTest : public ::testing::Test {
+// Which dockerd a Docker test runs: "20.10" (Debian 12's, on PATH) or "28" (Debian unstable's,
+// from the cache of fetched versions).
+class DockerTargetTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root (starts a private dockerd)";
-    if (!find_executable("dockerd")) GTEST_SKIP() << "dockerd is not installed";
+    if (GetParam() == "28") {
+      MKATA_REQUIRE_FETCHED(docker, "docker.io", "sid");
+      dockerd_options_.binary = docker.file("/usr/sbin/dockerd");
+    } else if (!find_executable("dockerd")) {
+      GTEST_SKIP() << "dockerd is not installed";
+    }
     for (const char* rt : {"runc", "crun", "gvisor"}) {
       if (!verdict(rt).usable) GTEST_SKIP() << rt << " is not usable here";
     }
   }
   Result<void> start(const std::string& runtimes) {
-    auto d = test::PrivateDockerd::start(tmp_ / "docker", runtimes);
+    auto d = test::PrivateDockerd::start(tmp_ / "docker", runtimes, dockerd_options_);
     if (!d) return fail(d.error());
     dockerd_ = std::move(*d);
     options_.target = "docker";
@@ -188,12 +199,21 @@ class DockerTargetTest : public ::testing::Test {
   }
 
   test::TempDir tmp_{"mkata-docker-target"};
+  test::DockerdOptions dockerd_options_;
   std::unique_ptr<test::PrivateDockerd> dockerd_;
   validate::ValidateOptions options_;
   Progress progress_{false};
 };
 
-TEST_F(DockerTargetTest, RuncCrunAndGvisorPassWithIsolationEvidence) {
+INSTANTIATE_TEST_SUITE_P(Engines, DockerTargetTest, ::testing::Values("20.10", "28"),
+                         [](const auto& param_info) {
+                           std::string name = "Docker" + param_info.param;
+                           std::erase(name, '.');
+                           return name;
+                         });
+
+TEST_P(DockerTargetTest, RuncCrunAndGvisorPassWithIsolationEvidence) {
+  const std::string firewall = test::firewall_rules();
   ASSERT_TRUE(start(docker_runtimes({"crun", "gvisor"})));
   auto record = validate::run_validation(options_, progress_);
   ASSERT_TRUE(record) << record.error().message();
@@ -206,15 +226,23 @@ TEST_F(DockerTargetTest, RuncCrunAndGvisorPassWithIsolationEvidence) {
             adapter_dir() + "/" + node::kRunscAdapterName);
   expect_three_pass(*record);
   std::printf(
-      "[ timing ] validate --target docker (runc+crun+gvisor, images loaded and removed): "
+      "[ timing ] validate --target docker on %s (runc+crun+gvisor, images loaded and removed): "
       "%lld ms\n",
-      total_ms(*record));
+      dockerd_->version().c_str(), total_ms(*record));
   for (const auto& t : record->timings)
     std::printf("[ timing ]   %s %lld ms\n", t.phase.c_str(), t.ms);
+  for (const auto& o : record->runtimes) {
+    std::string phases;
+    for (const auto& t : o.timings) phases += " " + t.phase + "=" + std::to_string(t.ms);
+    std::printf("[ timing ]   runtime %s:%s ms\n", o.name.c_str(), phases.c_str());
+  }
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
+  // --iptables=false --ip6tables=false: no rule or chain of dockerd's, also on 28.
+  dockerd_->stop();
+  EXPECT_EQ(test::firewall_rules(), firewall);
 }
 
-TEST_F(DockerTargetTest, AGvisorRuntimeWhosePathIsRuncIsNotSandboxed) {
+TEST_P(DockerTargetTest, AGvisorRuntimeWhosePathIsRuncIsNotSandboxed) {
   ASSERT_TRUE(start(R"({"gvisor": {"path": "/usr/bin/runc"}})"));
   options_.runtimes = {"gvisor"};
   auto record = validate::run_validation(options_, progress_);
@@ -228,8 +256,12 @@ TEST_F(DockerTargetTest, AGvisorRuntimeWhosePathIsRuncIsNotSandboxed) {
   EXPECT_EQ(leftovers(), std::vector<std::string>{});
 }
 
-TEST_F(DockerTargetTest, ARuntimeDockerDoesNotHaveIsSkippedOrFailedWithDockersAnswer) {
+TEST_P(DockerTargetTest, ARuntimeDockerDoesNotHaveIsSkippedOrFailedWithDockersAnswer) {
   ASSERT_TRUE(start(""));
+  // Engine 28 no longer lists the legacy io.containerd.runtime.v1.linux.
+  std::string builtin = GetParam() == "28"
+                            ? "io.containerd.runc.v2, runc"
+                            : "io.containerd.runc.v2, io.containerd.runtime.v1.linux, runc";
   options_.runtimes = {"runc", "crun"};
   auto record = validate::run_validation(options_, progress_);
   ASSERT_TRUE(record) << record.error().message();
@@ -237,12 +269,11 @@ TEST_F(DockerTargetTest, ARuntimeDockerDoesNotHaveIsSkippedOrFailedWithDockersAn
   ASSERT_NE(crun, nullptr);
   EXPECT_EQ(crun->status, "failed");
   EXPECT_EQ(crun->reason, "requested but not usable here: Docker " + dockerd_->version() +
-                              " has no runtime named crun (it has: io.containerd.runc.v2, "
-                              "io.containerd.runtime.v1.linux, runc)");
+                              " has no runtime named crun (it has: " + builtin + ")");
   EXPECT_EQ(outcome(*record, "runc")->status, "passed") << outcome(*record, "runc")->reason;
 }
 
-TEST_F(DockerTargetTest, CtrlCInTheMiddleLeavesNothingOfTheRun) {
+TEST_P(DockerTargetTest, CtrlCInTheMiddleLeavesNothingOfTheRun) {
   ASSERT_TRUE(start(docker_runtimes({"gvisor"})));
   std::vector<std::string> argv = {binary_path("/src/cli/mkata"),
                                    "validate",

@@ -5,6 +5,11 @@
 // then starts its own containerd below the exec root. Stopping it (by its PID) also removes the
 // bridge and /run/docker (dockerd 20.10 creates /run/docker/plugins whatever it is told) when it
 // did not exist before; the trust key goes to the test's directory (`deprecated-key-path`).
+// DockerdOptions::binary runs another dockerd instead: Docker Engine 28 from Debian unstable
+// (support/fetched_versions.h) runs here with the same flags and the system's containerd 1.6,
+// runc and docker-init from PATH; it leaves what 20.10 leaves (/run/docker, the `docker`
+// cgroups) and no iptables/ip6tables/nftables rule or chain with --iptables=false
+// --ip6tables=false (firewall_rules() compares; docs/targets.md, "Docker Engine 28").
 //
 // PrivatePodman gives rootful podman its own configuration, storage and network (below).
 //
@@ -72,13 +77,44 @@ class EngineCgroups {
   std::vector<std::string> absent_;
 };
 
+/// Which dockerd a PrivateDockerd runs, and how.
+struct DockerdOptions {
+  std::string binary = "dockerd";  ///< from PATH (Debian 12's 20.10), or a path (Docker 28)
+  std::string log_level = "warn";  ///< "info" logs each reload's configuration
+};
+
+/// The host's firewall as text to compare before and after: `iptables-save`, `ip6tables-save`
+/// (comments and packet counters dropped) and `nft list ruleset` where nft is installed.
+inline std::string firewall_rules() {
+  std::string out;
+  for (std::vector<std::string> argv : {std::vector<std::string>{"iptables-save"},
+                                        {"ip6tables-save"},
+                                        {"nft", "list", "ruleset"}}) {
+    if (!find_executable(argv[0])) continue;
+    auto text = run_checked(argv);
+    out += "== " + join(argv, " ") + "\n";
+    if (!text) {
+      out += text.error().message() + "\n";
+      continue;
+    }
+    for (auto line : split(*text, '\n')) {
+      if (line.starts_with("#")) continue;
+      if (auto at = line.rfind(" ["); at != std::string::npos && line.ends_with("]"))
+        line = line.substr(0, at);  // ":INPUT ACCEPT [12:345]"
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
 class PrivateDockerd {
  public:
   /// Starts dockerd and waits until its API answers. Error: why it did not start, with the last
   /// lines of its log.
   /// runtimes: the daemon.json `runtimes` object as JSON text ("" = none).
   static Result<std::unique_ptr<PrivateDockerd>> start(const std::string& dir,
-                                                       const std::string& runtimes = "") {
+                                                       const std::string& runtimes = "",
+                                                       const DockerdOptions& how = {}) {
     auto d = std::unique_ptr<PrivateDockerd>(new PrivateDockerd(dir));
     for (const char* p : {"/run/docker"}) {
       if (!path_exists(p)) d->created_host_paths_.push_back(p);
@@ -96,7 +132,7 @@ class PrivateDockerd {
     if (auto r = d->write_config(runtimes); !r) return fail(r.error());
     SpawnOptions options;
     options.stdout_path = dir + "/dockerd.log";
-    auto child = spawn({"dockerd",
+    auto child = spawn({how.binary,
                         "--config-file",
                         dir + "/daemon.json",
                         "--data-root",
@@ -115,7 +151,7 @@ class PrivateDockerd {
                         kDockerBridge,
                         "--userland-proxy=false",
                         "--log-level",
-                        "warn"},
+                        how.log_level},
                        options);
     if (!child) return fail(child.error());
     d->daemon_.emplace(std::move(*child));
@@ -147,6 +183,12 @@ class PrivateDockerd {
       bridge_created_ = false;
     }
     std::error_code ec;
+    // dockerd (20.10 and 28) bind-mounts its data-root onto itself while it runs and unmounts it
+    // when it stops; after a SIGKILL the mount would stay.
+    if (auto mounts = read_file("/proc/self/mountinfo");
+        mounts && mounts->find(" " + dir_ + "/data ") != std::string::npos) {
+      ::umount2((dir_ + "/data").c_str(), MNT_DETACH);
+    }
     for (const auto& p : created_host_paths_) std::filesystem::remove_all(p, ec);
     created_host_paths_.clear();
     cgroups_.remove_created();
@@ -161,6 +203,7 @@ class PrivateDockerd {
 
   std::string socket() const { return dir_ + "/docker.sock"; }
   std::string config_file() const { return dir_ + "/daemon.json"; }
+  std::string log_file() const { return dir_ + "/dockerd.log"; }
   pid_t pid() const { return daemon_ ? daemon_->pid() : -1; }
   std::string host() const { return "unix://" + socket(); }
   const std::string& version() const { return version_; }
