@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/build_paths.h"
 #include "core/files.h"
 #include "support/test_env.h"
 
@@ -106,7 +107,7 @@ TEST(EngineReload, TheReadBackComparesPathsAndTypesNotNames) {
 // shown), so that listing is the read-back of kata there; on 20.10 the same {"path":""}-less
 // listing is the entry ignored.
 TEST(EngineReload, OnEngine24AndLaterAShimEntryIsReadBackByNameWithoutAPath) {
-  auto text = read_file(std::string(MKATA_ENGINE_TESTDATA) + "/docker-28.5-info.json");
+  auto text = read_file(source_path("/src/engine/testdata/docker-28.5-info.json"));
   ASSERT_TRUE(text);
   auto real = engine::parse_docker_info(*text);
   ASSERT_TRUE(real);
