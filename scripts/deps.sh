@@ -20,6 +20,8 @@ packages=(
   skopeo docker-registry
   # benchmarks
   wrk nginx-light curl
+  # the firewall leak checks of the engine tests (nft list ruleset before and after)
+  nftables
   # the YAML round trip of the manifests test
   python3-yaml
 )
