@@ -62,10 +62,11 @@ Result<RunscAdapterConfig> runsc_config_from(const std::string& text, const std:
 }
 
 Result<CrunAdapterConfig> crun_config_from(const std::string& text, const std::string& source) {
-  auto values = parse_config(text, source, {"crun", "hide"});
+  auto values = parse_config(text, source, {"crun", "hide", "max_spec"});
   if (!values) return fail(values.error());
   CrunAdapterConfig config;
   config.crun = last(*values, "crun", config.crun);
+  config.max_spec = last(*values, "max_spec", config.max_spec);
   if (values->contains("hide")) config.hide = values->at("hide");
   return config;
 }

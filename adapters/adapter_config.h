@@ -42,6 +42,11 @@ struct CrunAdapterConfig {
   /// `hide`: mount points to unmount in crun's private mount namespace; default: every cgroup2
   /// mount below /sys/fs/cgroup on a hybrid host (i.e. /sys/fs/cgroup/unified).
   std::vector<std::string> hide;
+  /// `max_spec`: the newest OCI spec version (major.minor) crun is shown; a bundle whose
+  /// ociVersion is newer is presented as <max_spec>.0. crun 1.8.1 (Debian 12) refuses any
+  /// ociVersion but 1.0.x and 1.1.x ("unknown version specified"), and containerd 1.7 and 2.x
+  /// write 1.2.0. "" = never rewrite.
+  std::string max_spec = "1.1";
 };
 
 Result<RunscAdapterConfig> runsc_config_from(const std::string& text, const std::string& source);

@@ -39,7 +39,7 @@ TEST(AdapterConfig, Errors) {
   EXPECT_EQ(runsc_config_from("flag = debug\n", "/a.conf").error().message(),
             "/a.conf: flag \"debug\" is not a runsc flag (expected --name=value)");
   EXPECT_EQ(crun_config_from("runsc = x\n", "/c.conf").error().message(),
-            "/c.conf line 1: unknown key \"runsc\" (accepted: crun, hide)");
+            "/c.conf line 1: unknown key \"runsc\" (accepted: crun, hide, max_spec)");
 }
 
 TEST(AdapterConfig, CrunValues) {
@@ -47,6 +47,10 @@ TEST(AdapterConfig, CrunValues) {
   ASSERT_TRUE(config);
   EXPECT_EQ(config->crun, "/opt/crun");
   EXPECT_EQ(config->hide, (std::vector<std::string>{"/sys/fs/cgroup/unified"}));
+  EXPECT_EQ(config->max_spec, "1.1");
+  config = crun_config_from("max_spec =\n", "c");
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->max_spec, "");
 }
 
 TEST(AdapterConfig, FileBesideTheExecutedPathThenEnvOverride) {

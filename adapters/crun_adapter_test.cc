@@ -48,5 +48,41 @@ TEST(CrunAdapter, NothingToHideOnAPureV2Host) {
   EXPECT_EQ(system.calls, (std::vector<std::string>{"exec crun state abc"}));
 }
 
+TEST(CrunAdapter, SpecVersionShownToCrun) {
+  EXPECT_EQ(spec_version_for_crun("1.2.0", "1.1"), "1.1.0");
+  EXPECT_EQ(spec_version_for_crun("1.10.1", "1.1"), "1.1.0");
+  EXPECT_EQ(spec_version_for_crun("2.0.0", "1.1"), "1.1.0");
+  EXPECT_EQ(spec_version_for_crun("1.1.0", "1.1"), "");
+  EXPECT_EQ(spec_version_for_crun("1.0.2-dev", "1.1"), "");
+  EXPECT_EQ(spec_version_for_crun("garbage", "1.1"), "");
+  EXPECT_EQ(spec_version_for_crun("1.2.0", "garbage"), "");
+}
+
+// containerd 1.7 and 2.x write ociVersion 1.2.0, which crun 1.8.1 refuses ("unknown version
+// specified"): the adapter presents 1.1.0 and leaves everything else of the spec as it was.
+TEST(CrunAdapter, CreateWithANewerSpecIsShownOneCrunAccepts) {
+  FakeAdapterSystem system;
+  system.files["/proc/self/mountinfo"] = kPureV2;
+  system.files["/b/config.json"] = R"({"ociVersion":"1.2.0","process":{"args":["/x"]}})";
+  run_crun_adapter(CrunAdapterConfig{}, {"--root", "/r", "create", "--bundle", "/b", "abc"},
+                   system);
+  EXPECT_EQ(system.files["/b/config.json"], R"({"ociVersion":"1.1.0","process":{"args":["/x"]}})");
+  EXPECT_EQ(system.calls.back(), "exec crun --root /r create --bundle /b abc");
+
+  // An accepted version, another command, or rewriting disabled: the file is not touched.
+  system.files["/b/config.json"] = R"({"ociVersion":"1.1.0"})";
+  system.calls.clear();
+  run_crun_adapter(CrunAdapterConfig{}, {"create", "--bundle", "/b", "abc"}, system);
+  EXPECT_EQ(system.calls, (std::vector<std::string>{"exec crun create --bundle /b abc"}));
+  system.files["/b/config.json"] = R"({"ociVersion":"1.2.0"})";
+  system.calls.clear();
+  run_crun_adapter(CrunAdapterConfig{}, {"state", "abc"}, system);
+  CrunAdapterConfig off;
+  off.max_spec = "";
+  run_crun_adapter(off, {"create", "--bundle", "/b", "abc"}, system);
+  EXPECT_EQ(system.calls,
+            (std::vector<std::string>{"exec crun state abc", "exec crun create --bundle /b abc"}));
+}
+
 }  // namespace
 }  // namespace mkata::adapters

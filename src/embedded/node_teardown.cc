@@ -11,6 +11,7 @@
 #include "core/files.h"
 #include "core/strings.h"
 #include "cri/cri_client.h"
+#include "embedded/containerd_program.h"
 #include "embedded/host_state.h"
 
 namespace mkata::embedded {
@@ -127,6 +128,7 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes) {
     } else if (c.kind == kChangeContainerd) {
       plan.containerd_pid = c.pid;  // the latest start wins
       plan.containerd_start = c.start;
+      plan.containerd_program = c.program;
     } else if (c.kind == kChangePod && seen_pods.insert(c.name).second) {
       plan.pod_ids.push_back(c.name);
     } else if (c.kind == kChangeRuntimeRoot && seen_roots.insert(c.detail).second) {
@@ -245,6 +247,12 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
     // containerd died with pods: start it again so that CRI runs CNI DEL and stops the shims.
     if (auto config = read_file(layout.containerd.config)) {
       ContainerdOptions revive{layout.options.state_dir, *config};
+      // The same containerd (and its package's shims) that ran the pods: a schema v3 config
+      // means nothing to containerd 1.x.
+      if (!plan.containerd_program.empty()) {
+        revive.binary = plan.containerd_program;
+        revive.env = containerd_env(plan.containerd_program);
+      }
       // Into the node's own cgroup, so that whatever it starts is found and killed below.
       if (auto procs = containerd_cgroup_procs(layout); path_exists(procs)) {
         revive.cgroup_procs = procs;
