@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "core/files.h"
 #include "core/strings.h"
@@ -33,6 +34,15 @@ Result<int> remove_pods_through_cri(const NodeLayout& layout) {
   auto client = cri::CriClient::connect(layout.containerd.address, milliseconds(3000));
   if (!client) return fail(client.error());
   auto pods = client->list_pods();
+  // containerd 2.x serves its socket before the CRI plugin has recovered its state, and answers
+  // "server is not initialized yet" meanwhile (seen after starting a crashed node's containerd
+  // again): wait for it, briefly.
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+       !pods && pods.error().message().find("not initialized") != std::string::npos &&
+       std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(milliseconds(100));
+    pods = client->list_pods();
+  }
   if (!pods) return fail(pods.error());
   auto slow = client->with_deadline(milliseconds(60000));
   std::vector<std::future<Result<void>>> jobs;

@@ -6,6 +6,7 @@
 // the host. gVisor's platform is proven from the running sandbox: systrap with runsc 20240729,
 // ptrace with Debian 12's runsc 20221219. Every failure names the containerd version.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <string>
@@ -277,6 +278,37 @@ TEST_F(NodeVersionsTest, CriRepliesOfEveryContainerdParse) {
     EXPECT_TRUE(node->down());
     test::expect_nothing_left(options_.node, {run.pod_id}, forward_before_);
   }
+}
+
+
+// mkata and containerd 2.x both killed mid-validate: `node down` starts the SAME containerd
+// again (the ledger records the program; a schema v3 config means nothing to 1.6) so that CRI
+// removes the pods, and leaves nothing behind.
+TEST_F(NodeVersionsTest, KilledValidateOnContainerd2xThenNodeDownRevivesThatContainerd) {
+  MKATA_REQUIRE_FETCHED(pkg, "containerd", "sid");
+  std::vector<std::string> argv = {test::mkata_binary(), "validate", "--runtime", "runc",
+                                   "--containerd", pkg.file("/usr/bin/containerd")};
+  for (auto& f : test::node_flags(options_.node)) argv.push_back(f);
+  SpawnOptions spawn_options;
+  spawn_options.stdout_path = "/dev/null";
+  auto child = spawn(argv, spawn_options);
+  ASSERT_TRUE(child) << child.error().message();
+  ASSERT_TRUE(test::wait_for_pods(options_.node, 2, std::chrono::seconds(60)))
+      << "no pods were started";
+  auto pods = test::recorded_pods(options_.node);
+  auto changes = embedded::Ledger(embedded::NodeLayout::of(options_.node).ledger).read();
+  ASSERT_TRUE(changes);
+  auto plan = embedded::plan_teardown(*changes);
+  ASSERT_GT(plan.containerd_pid, 0);
+  EXPECT_EQ(plan.containerd_program, pkg.file("/usr/bin/containerd"));
+  kill(child->pid(), SIGKILL);
+  kill(plan.containerd_pid, SIGKILL);
+  child->wait_for(std::chrono::seconds(10));
+
+  auto down = test::run_mkata({"node", "down"}, options_.node);
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_NE(down.out.find("2 pods removed through CRI"), std::string::npos) << down.out;
+  test::expect_nothing_left(options_.node, pods, forward_before_);
 }
 
 }  // namespace
