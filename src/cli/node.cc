@@ -11,11 +11,13 @@
 #include "core/files.h"
 #include "core/progress.h"
 #include "core/strings.h"
+#include "embedded/containerd_program.h"
 #include "embedded/embedded_node.h"
 #include "embedded/handler_choice.h"
 #include "embedded/ledger.h"
 #include "embedded/node_lock.h"
 #include "embedded/node_teardown.h"
+#include "host/chosen_tool.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 
@@ -25,7 +27,8 @@ namespace {
 using embedded::EmbeddedNode;
 using embedded::NodeOptions;
 
-Result<int> node_up(const NodeOptions& options, const std::string& workloads) {
+Result<int> node_up(const NodeOptions& options, const std::string& workloads,
+                    const embedded::ContainerdProgram& containerd, const host::ToolInfo& runsc) {
   if (EmbeddedNode::running(options)) {
     std::printf("node already running in %s\n", options.state_dir.c_str());
     return kExitOk;
@@ -34,6 +37,8 @@ Result<int> node_up(const NodeOptions& options, const std::string& workloads) {
   progress.step("checking the host");
   auto facts = host::probe_host(*host::live_host());
   if (!facts) return fail(facts.error().wrap("node up"));
+  if (runsc.installed()) host::use_tool(*facts, "runsc", runsc);
+  host::use_tool(*facts, "containerd", {containerd.path, containerd.version, ""});
   auto verdicts = host::judge_runtimes(*facts);
   std::map<std::string, std::string> unavailable;
   auto layout = embedded::NodeLayout::of(options);
@@ -43,15 +48,19 @@ Result<int> node_up(const NodeOptions& options, const std::string& workloads) {
                     .with_hint("run 'mkata check' to see why each runtime is not usable"));
   }
   progress.step("starting the embedded node in " + options.state_dir);
-  auto node = EmbeddedNode::up({options, handlers, workloads}, progress);
+  auto node = EmbeddedNode::up({options, handlers, workloads, containerd}, progress);
   if (!node) return fail(node.error());
   node->detach();
   const auto& d = node->description();
-  std::printf("node up in %s: containerd pid %d, socket %s\n", d.state_dir.c_str(),
-              static_cast<int>(d.containerd_pid), d.address.c_str());
+  std::printf("node up in %s: containerd %s (%s, config schema v%d) pid %d, socket %s\n",
+              d.state_dir.c_str(), d.containerd_version.c_str(), d.containerd.c_str(),
+              d.config_schema, static_cast<int>(d.containerd_pid), d.address.c_str());
   for (const auto& h : d.handlers) {
-    std::printf("  handler %-7s %s %s\n", h.handler.name.c_str(), h.handler.runtime_type.c_str(),
-                h.handler.option("BinaryName").value_or("").c_str());
+    std::printf("  handler %-7s %s %s%s\n", h.handler.name.c_str(), h.handler.runtime_type.c_str(),
+                h.handler.option("BinaryName").value_or("").c_str(),
+                h.platform.empty()
+                    ? ""
+                    : (" (runsc " + h.runsc + ", platform " + h.platform + ")").c_str());
   }
   for (const char* rt : host::kRuntimeNames) {
     if (d.handler_for(rt)) continue;
@@ -92,12 +101,19 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
     j["address"] = d.address;
     j["network"] = {{"name", d.network_name}, {"bridge", d.bridge}, {"subnet", d.subnet}};
     if (auto v = node->cri().version()) j["containerd_version"] = v->runtime_version;
+    if (!d.containerd.empty()) {
+      j["containerd"] = d.containerd;
+      j["config_schema"] = d.config_schema;
+    }
     j["handlers"] = nlohmann::json::array();
     for (const auto& h : d.handlers) {
-      j["handlers"].push_back({{"runtime", h.runtime},
-                               {"handler", h.handler.name},
-                               {"runtime_type", h.handler.runtime_type},
-                               {"binary", h.handler.option("BinaryName").value_or("")}});
+      nlohmann::json entry = {{"runtime", h.runtime},
+                              {"handler", h.handler.name},
+                              {"runtime_type", h.handler.runtime_type},
+                              {"binary", h.handler.option("BinaryName").value_or("")}};
+      if (!h.platform.empty()) entry["platform"] = h.platform;
+      if (!h.runsc.empty()) entry["runsc"] = h.runsc;
+      j["handlers"].push_back(entry);
     }
     j["pods"] = nlohmann::json::array();
     if (auto pods = node->cri().list_pods()) {
@@ -153,8 +169,8 @@ Result<int> node_status(const NodeOptions& options, bool json_output) {
 
 // What `mkata node <sub> --help` says about the subcommand named in args, if one is.
 std::string summary_for(const CommandArgs& args) {
-  static const std::vector<std::string> kValued = {"--state-dir", "--network", "--bridge",
-                                                   "--subnet", "--workloads"};
+  static const std::vector<std::string> kValued = {
+      "--state-dir", "--network", "--bridge", "--subnet", "--workloads", "--containerd", "--runsc"};
   for (size_t i = 0; i < args.size(); ++i) {
     bool is_value =
         i > 0 && std::find(kValued.begin(), kValued.end(), args[i - 1]) != kValued.end();
@@ -163,7 +179,7 @@ std::string summary_for(const CommandArgs& args) {
       return "node up: start the embedded node in the state dir: a private containerd with CNI and "
              "one handler per runtime 'mkata check' judges usable. It keeps running after mkata "
              "exits; 'mkata node down' stops it. Uses --state-dir, --network, --bridge, --subnet, "
-             "--workloads (see docs/node.md).";
+             "--workloads, --containerd, --runsc (see docs/node.md).";
     }
     if (args[i] == "down") {
       return "node down: remove the node's pods through CRI, stop its containerd and undo every "
@@ -197,6 +213,14 @@ Result<int> node_command(const CommandArgs& args) {
   parser.option("subnet", &options.subnet, "CIDR",
                 "pod subnet inside 100.64.0.0/10 (default 100.64.100.0/24)");
   parser.option("workloads", &workloads, "DIR", "directory of the workload binaries (up)");
+  std::string containerd_flag, runsc_flag;
+  parser.option("containerd", &containerd_flag, "PATH",
+                "the containerd program the node runs, e.g. containerd 1.7 or 2.x unpacked "
+                "elsewhere; its own directory's shims are used and the config is rendered for "
+                "its schema (up; default: containerd on PATH)");
+  parser.option("runsc", &runsc_flag, "PATH",
+                "the runsc program the gvisor handler runs, on the fastest platform it has "
+                "(up; default: the runsc mkata check finds)");
   parser.flag("json", &json_output, "machine-readable output (status)");
   auto go = parser.parse(args);
   if (!go) return fail(go.error());
@@ -206,7 +230,27 @@ Result<int> node_command(const CommandArgs& args) {
   }
   if (auto r = options.validate(); !r) return fail(usage_error("node", r.error().message()));
   const std::string& action = positionals[0];
-  if (action == "up") return node_up(options, workloads);
+  if (action != "up") {
+    for (const auto& [flag, value] :
+         {std::pair{"--containerd", containerd_flag}, {"--runsc", runsc_flag}}) {
+      if (!value.empty()) {
+        return fail(usage_error(
+            "node", std::string(flag) + " is for 'node up' (the action is " + action + ")"));
+      }
+    }
+  }
+  if (action == "up") {
+    // Plan, then act: both programs are checked before the node touches anything.
+    auto containerd = embedded::choose_containerd(containerd_flag);
+    if (!containerd) return fail(usage_error("node", containerd.error().message()));
+    host::ToolInfo runsc;
+    if (!runsc_flag.empty()) {
+      auto chosen = host::tool_named_by_flag("--runsc", "runsc", runsc_flag);
+      if (!chosen) return fail(usage_error("node", chosen.error().message()));
+      runsc = *chosen;
+    }
+    return node_up(options, workloads, *containerd, runsc);
+  }
   if (action == "down") return node_down(options);
   if (action == "status") return node_status(options, json_output);
   return fail(usage_error("node", "invalid action '" + action + "' (accepted: up, down, status)"));

@@ -11,7 +11,9 @@
 #include "core/interrupt.h"
 #include "core/output_path.h"
 #include "core/progress.h"
+#include "embedded/containerd_program.h"
 #include "engine/docker_api.h"
+#include "host/chosen_tool.h"
 #include "kube/manifest_set.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
@@ -76,6 +78,13 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.option("bridge", &options.node.bridge, "NAME", "bridge interface");
   parser.option("subnet", &options.node.subnet, "CIDR", "pod subnet inside 100.64.0.0/10");
   parser.option("workloads", &workloads, "DIR", "directory of the workload binaries");
+  std::string containerd_flag, runsc_flag;
+  parser.option("containerd", &containerd_flag, "PATH",
+                "--target embedded: the containerd program the node runs (e.g. 1.7 or 2.x "
+                "unpacked elsewhere; default: containerd on PATH)");
+  parser.option("runsc", &runsc_flag, "PATH",
+                "the runsc program gVisor runs, on the fastest platform it has (default: the "
+                "runsc mkata check finds)");
   parser.option("docker-host", &docker_host, "unix:///SOCKET",
                 "--target docker: the Engine API socket (default $DOCKER_HOST, else "
                 "unix:///var/run/docker.sock)");
@@ -114,6 +123,18 @@ Result<int> validate_command(const CommandArgs& args) {
   if (target == "embedded") {
     if (auto r = options.node.validate(); !r)
       return fail(usage_error("validate", r.error().message()));
+    // Plan, then act: the programs are checked before the node touches anything.
+    auto containerd = embedded::choose_containerd(containerd_flag);
+    if (!containerd) return fail(usage_error("validate", containerd.error().message()));
+    options.containerd = *containerd;
+  } else if (!containerd_flag.empty()) {
+    return fail(usage_error(
+        "validate", "--containerd is for --target embedded (the target is " + target + ")"));
+  }
+  if (!runsc_flag.empty()) {
+    auto runsc = host::tool_named_by_flag("--runsc", "runsc", runsc_flag);
+    if (!runsc) return fail(usage_error("validate", runsc.error().message()));
+    options.runsc = *runsc;
   }
   if (!docker_host.empty() && target != "docker") {
     return fail(usage_error("validate",

@@ -28,13 +28,15 @@ ContainerdPaths ContainerdPaths::under(const std::string& state_dir) {
   return p;
 }
 
-std::string private_containerd_config(const ContainerdPaths& p) {
-  return "version = 2\n"
+std::string private_containerd_config(const ContainerdPaths& p, int schema) {
+  // clang-format off
+  return "version = " + std::to_string(schema) + "\n"
          "root = \"" + p.root + "\"\n"
          "state = \"" + p.state + "\"\n\n"
          "[grpc]\n  address = \"" + p.address + "\"\n\n"
          "[ttrpc]\n  address = \"" + p.ttrpc_address + "\"\n\n"
          "[plugins.\"io.containerd.internal.v1.opt\"]\n  path = \"" + p.opt + "\"\n\n";
+  // clang-format on
 }
 
 bool wait_for_unix_socket(const std::string& path, std::chrono::milliseconds timeout) {
@@ -78,6 +80,7 @@ Result<ContainerdDaemon> ContainerdDaemon::start(const ContainerdOptions& option
   SpawnOptions spawn_options;
   spawn_options.stdout_path = paths.log;
   spawn_options.cgroup_procs = options.cgroup_procs;
+  spawn_options.env = options.env;
   auto child = spawn({options.binary, "--config", paths.config, "--root", paths.root, "--state",
                       paths.state, "--address", paths.address, "--log-level", options.log_level},
                      spawn_options);

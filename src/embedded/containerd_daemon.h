@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/process.h"
@@ -31,9 +32,10 @@ struct ContainerdPaths {
   static ContainerdPaths under(const std::string& state_dir);
 };
 
-/// The top of a schema-v2 containerd config that pins every path to `paths`. Callers append
-/// plugin tables (for example `[plugins."io.containerd.grpc.v1.cri"]`) after it.
-std::string private_containerd_config(const ContainerdPaths& paths);
+/// The top of a containerd config (`version = <schema>`: 2 for containerd 1.x, 3 for 2.x) that
+/// pins every path to `paths`. Callers append plugin tables (for example
+/// `[plugins."io.containerd.grpc.v1.cri"]`) after it.
+std::string private_containerd_config(const ContainerdPaths& paths, int schema = 2);
 
 /// How to start a private containerd.
 struct ContainerdOptions {
@@ -43,6 +45,9 @@ struct ContainerdOptions {
   /// what the text says, so a foreign config (e.g. a rendered MicroK8s template) stays private.
   std::string config_toml;
   std::string binary = "containerd";  ///< program name or path
+  /// Extra environment entries for containerd ("PATH=<its package dir>:..." so that its shims
+  /// are those of the same package: containerd_program.h).
+  std::vector<std::string> env{};
   std::chrono::milliseconds start_timeout{std::chrono::seconds(15)};
   std::string log_level = "info";
   /// A cgroup.procs file containerd joins before exec ("" = ours); its shims inherit it.

@@ -28,7 +28,29 @@ json handler_json(const NodeHandler& h) {
           {"handler", h.handler.name},
           {"runtime_type", h.handler.runtime_type},
           {"binary", h.handler.option("BinaryName").value_or("")},
-          {"root", h.handler.option("Root").value_or("")}};
+          {"root", h.handler.option("Root").value_or("")},
+          {"platform", h.platform},
+          {"runsc", h.runsc}};
+}
+
+// The per-node adapter of a handler: a symlink to the installed adapter, with its config beside
+// it (adapters/adapter_config.h reads "<argv0>.conf"), all under the state dir.
+Result<void> place_adapter(const NodeHandler& h) {
+  if (h.adapter_link.empty()) return {};
+  auto context = [&](const Error& e) { return e.wrap("configure the " + h.runtime + " adapter"); };
+  auto dir = std::filesystem::path(h.adapter_link).parent_path().string();
+  if (auto r = make_directories(dir); !r) return fail(context(r.error()));
+  std::error_code ec;
+  std::filesystem::remove(h.adapter_link, ec);
+  std::filesystem::create_symlink(h.adapter, h.adapter_link, ec);
+  if (ec) {
+    return fail(
+        context(Error("link " + h.adapter_link + " to " + h.adapter + ": " + ec.message())));
+  }
+  if (auto r = write_file_atomic(h.adapter_link + ".conf", h.adapter_config, 0644); !r) {
+    return fail(context(r.error()));
+  }
+  return {};
 }
 
 // The ledger entries made before anything touches the host.
@@ -99,6 +121,9 @@ std::string encode_node_description(const NodeDescription& n) {
             {"cgroup_parent", n.cgroup_parent},
             {"started", n.started_utc},
             {"sandbox_image", n.sandbox_image},
+            {"containerd", n.containerd},
+            {"containerd_version", n.containerd_version},
+            {"config_schema", n.config_schema},
             {"images", n.images},
             {"handlers", handlers}};
   return j.dump(2) + "\n";
@@ -117,6 +142,9 @@ Result<NodeDescription> decode_node_description(const std::string& text) {
     n.cgroup_parent = j.at("cgroup_parent").get<std::string>();
     n.started_utc = j.at("started").get<std::string>();
     n.sandbox_image = j.at("sandbox_image").get<std::string>();
+    n.containerd = j.value("containerd", "");  // absent in node.json of older mkata
+    n.containerd_version = j.value("containerd_version", "");
+    n.config_schema = j.value("config_schema", 2);
     n.images = j.at("images").get<std::map<std::string, std::string>>();
     for (const auto& h : j.at("handlers")) {
       NodeHandler nh;
@@ -126,6 +154,8 @@ Result<NodeDescription> decode_node_description(const std::string& text) {
       if (auto b = h.value("binary", ""); !b.empty())
         nh.handler.options.push_back({"BinaryName", b});
       if (auto r = h.value("root", ""); !r.empty()) nh.handler.options.push_back({"Root", r});
+      nh.platform = h.value("platform", "");
+      nh.runsc = h.value("runsc", "");
       n.handlers.push_back(std::move(nh));
     }
     return n;
@@ -169,6 +199,12 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   const auto& o = options.node;
   auto context = [&](const Error& e) { return e.wrap("node up " + o.state_dir); };
   if (auto r = o.validate(); !r) return fail(r.error());
+  ContainerdProgram program = options.containerd;
+  if (program.path.empty()) {
+    auto chosen = choose_containerd("");
+    if (!chosen) return fail(context(chosen.error()));
+    program = *chosen;
+  }
   if (running(o)) {
     return fail(context(Error("a node is already running")
                             .with_hint("use it, or stop it with 'mkata node down --state-dir " +
@@ -236,6 +272,9 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   if (auto r = make_containerd_cgroup(layout); !r) return undo(r.error());
   auto conflist = layout.cni_conf_dir + "/" + cni_conflist_name(layout);
   if (auto r = write_file_atomic(conflist, render_cni_conflist(layout)); !r) return undo(r.error());
+  for (const auto& h : options.handlers) {
+    if (auto r = place_adapter(h); !r) return undo(r.error());
+  }
 
   // Building the images (gzip, digests) and starting containerd overlap: both take a while.
   progress.detail("building the workload images and starting containerd");
@@ -243,15 +282,19 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
     return image::build_image_set({options.workload_dir, layout.images_dir});
   });
   NodeConfigInput input{image::pause_image_reference(), {}};
+  input.schema = program.schema;
   for (const auto& h : options.handlers) input.handlers.push_back(h.handler);
   ContainerdOptions daemon_options{o.state_dir, render_node_config(layout, input)};
   daemon_options.cgroup_procs = containerd_cgroup_procs(layout);
+  daemon_options.binary = program.path;
+  daemon_options.env = containerd_env(program.path);
   auto started = ContainerdDaemon::start(daemon_options);
   auto images = building.get();
   if (!started) return undo(started.error());
   daemon.emplace(std::move(*started));
-  HostChange process{kChangeContainerd, layout.containerd.address, "", layout.containerd.config,
-                     daemon->pid(), process_start_time(daemon->pid())};
+  HostChange process{
+      kChangeContainerd, layout.containerd.address,         "",          layout.containerd.config,
+      daemon->pid(),     process_start_time(daemon->pid()), program.path};
   if (auto r = ledger.record(process); !r) return undo(r.error());
   if (!images) return undo(images.error());
   auto client = cri::CriClient::connect(layout.containerd.address, milliseconds(10000));
@@ -283,6 +326,9 @@ Result<EmbeddedNode> EmbeddedNode::up(const NodeUpOptions& options, Progress& pr
   node.cgroup_parent = layout.cgroup_parent;
   node.started_utc = utc_now();
   node.sandbox_image = input.sandbox_image;
+  node.containerd = program.path;
+  node.containerd_version = program.version;
+  node.config_schema = static_cast<int>(program.schema);
   for (const auto& i : *images) node.images[i.name] = i.reference;
   node.handlers = options.handlers;
   if (auto r = write_file_atomic(layout.node_file, encode_node_description(node)); !r) {

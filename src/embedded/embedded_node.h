@@ -19,6 +19,7 @@
 #include "core/progress.h"
 #include "cri/cri_client.h"
 #include "embedded/containerd_daemon.h"
+#include "embedded/containerd_program.h"
 #include "embedded/node_lock.h"
 #include "embedded/node_options.h"
 #include "node/runtime_handler.h"
@@ -29,6 +30,16 @@ namespace mkata::embedded {
 struct NodeHandler {
   std::string runtime;  ///< runc | crun | gvisor | kata
   node::RuntimeHandler handler;
+  /// gvisor: the platform set explicitly on the handler ("systrap", "ptrace"; "" = runsc's own
+  /// default) and the runsc program it runs.
+  std::string platform{};
+  std::string runsc{};
+  /// An adapter configured for this node alone (adapters/adapter_config.h): up() links
+  /// `adapter_link` (the handler's BinaryName, under the state dir) to the installed `adapter`
+  /// and writes `adapter_config` beside the link as "<adapter_link>.conf". "" = none.
+  std::string adapter{};
+  std::string adapter_link{};
+  std::string adapter_config{};
 };
 
 /// What a running node is (node.json).
@@ -39,6 +50,9 @@ struct NodeDescription {
   std::string network_name, bridge, subnet, cgroup_parent;
   std::string started_utc;
   std::string sandbox_image;
+  std::string containerd;          ///< the containerd program that runs (containerd_program.h)
+  std::string containerd_version;  ///< its --version, e.g. "2.1.9+unknown"
+  int config_schema = 2;           ///< the config schema rendered for it (2 or 3)
   std::map<std::string, std::string> images;  ///< workload → image reference
   /// runtime → (handler name, runtime_type, BinaryName or "")
   std::vector<NodeHandler> handlers;
@@ -56,6 +70,8 @@ struct NodeUpOptions {
   NodeOptions node;
   std::vector<NodeHandler> handlers;  ///< in order; the first is containerd's default runtime
   std::string workload_dir;           ///< the workload binaries ("" = image module's lookup)
+  /// The containerd to run (choose_containerd()); empty path = choose_containerd("") at up.
+  ContainerdProgram containerd{};
 };
 
 /// A node this process started or attached to.

@@ -68,9 +68,20 @@ Result<NodeHandler> handler_for_runtime(const std::string& runtime, const host::
     }
     auto a = adapter("gvisor", node::kRunscAdapterName);
     if (!a) return fail(a.error());
-    auto h = node::gvisor_handler(false, *a);
-    runc_like_options(h, layout);
-    return NodeHandler{runtime, h};
+    // The node's own adapter configuration names the runsc and the platform explicitly, so the
+    // node never depends on runsc's default platform or on which runsc PATH finds first.
+    NodeHandler nh{runtime, {}};
+    nh.runsc = tool_path(facts, "runsc");
+    nh.platform = facts.gvisor.recommended.empty() ? "ptrace" : facts.gvisor.recommended;
+    nh.adapter = *a;
+    nh.adapter_link = layout.options.state_dir + "/adapters/gvisor/" + node::kRunscAdapterName;
+    nh.adapter_config =
+        "# written by mkata node up: the gvisor handler of this node\n"
+        "runsc = " +
+        nh.runsc + "\nplatform = " + nh.platform + "\n";
+    nh.handler = node::gvisor_handler(false, nh.adapter_link);
+    runc_like_options(nh.handler, layout);
+    return nh;
   }
   if (runtime == "kata") return NodeHandler{runtime, node::kata_handler()};
   return fail(

@@ -3,7 +3,10 @@
 //  - runc: the runc shim with runc, a private Root, cgroupfs (SystemdCgroup = false);
 //  - crun: the same with crun — or, on a hybrid cgroup host whose cgroup2 mount lists
 //    controllers (crun refuses that layout), the crun adapter as BinaryName;
-//  - gvisor: containerd-shim-runsc-v1 when installed, else the runc shim with the runsc adapter;
+//  - gvisor: containerd-shim-runsc-v1 when installed, else the runc shim with the runsc adapter,
+//    configured for this node alone (a link under the state dir with its .conf beside it) to
+//    run the chosen runsc (facts.tools "runsc", `--runsc PATH`) on the platform check
+//    recommends (systrap when that runsc has it, else ptrace), set explicitly;
 //  - kata: io.containerd.kata.v2.
 // The adapters (adapters/, see docs/adapters.md) are found next to the mkata build
 // (<exe>/../../adapters), in $MKATA_ADAPTER_DIR, or where `mkata install` puts them.

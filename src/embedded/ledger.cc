@@ -19,6 +19,7 @@ std::string encode_change(const HostChange& change) {
   if (!change.detail.empty()) j["detail"] = change.detail;
   if (change.pid > 0) j["pid"] = change.pid;
   if (change.start > 0) j["start"] = change.start;
+  if (!change.program.empty()) j["program"] = change.program;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -36,6 +37,7 @@ std::vector<HostChange> parse_ledger(const std::string& text) {
       c.detail = j.value("detail", "");
       c.pid = j.value("pid", 0);
       c.start = j.value("start", 0ULL);
+      c.program = j.value("program", "");
       changes.push_back(std::move(c));
     } catch (const nlohmann::json::exception&) {
       // A torn write from a crash: the change it described had not been made yet.

@@ -26,6 +26,7 @@ struct HostChange {
   std::string detail;  ///< a path or address that undoing needs
   pid_t pid = 0;       ///< for processes
   unsigned long long start = 0;  ///< a process's start time in clock ticks after boot
+  std::string program{};         ///< for processes: the program that ran ("" = not recorded)
   bool operator==(const HostChange&) const = default;
 };
 
@@ -40,7 +41,8 @@ inline constexpr const char* kChangeCniNetwork = "cni_network";
 /// (node_cgroup.h). Only these are ever killed in or removed at down.
 inline constexpr const char* kChangeCgroup = "cgroup";
 /// pid = containerd, start = its start time (/proc/<pid>/stat field 22, against pid reuse),
-/// name = its gRPC address, detail = its config file.
+/// name = its gRPC address, detail = its config file, program = the containerd that ran (a
+/// crashed node's containerd is started again with the same one: containerd_program.h).
 inline constexpr const char* kChangeContainerd = "containerd";
 /// name = handler, detail = the runtime's --root, before = the runtime binary.
 inline constexpr const char* kChangeRuntimeRoot = "runtime_root";

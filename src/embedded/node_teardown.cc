@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "core/files.h"
 #include "core/strings.h"
 #include "cri/cri_client.h"
+#include "embedded/containerd_program.h"
 #include "embedded/host_state.h"
 
 namespace mkata::embedded {
@@ -32,6 +34,15 @@ Result<int> remove_pods_through_cri(const NodeLayout& layout) {
   auto client = cri::CriClient::connect(layout.containerd.address, milliseconds(3000));
   if (!client) return fail(client.error());
   auto pods = client->list_pods();
+  // containerd 2.x serves its socket before the CRI plugin has recovered its state, and answers
+  // "server is not initialized yet" meanwhile (seen after starting a crashed node's containerd
+  // again): wait for it, briefly.
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+       !pods && pods.error().message().find("not initialized") != std::string::npos &&
+       std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(milliseconds(100));
+    pods = client->list_pods();
+  }
   if (!pods) return fail(pods.error());
   auto slow = client->with_deadline(milliseconds(60000));
   std::vector<std::future<Result<void>>> jobs;
@@ -127,6 +138,7 @@ TeardownPlan plan_teardown(const std::vector<HostChange>& changes) {
     } else if (c.kind == kChangeContainerd) {
       plan.containerd_pid = c.pid;  // the latest start wins
       plan.containerd_start = c.start;
+      plan.containerd_program = c.program;
     } else if (c.kind == kChangePod && seen_pods.insert(c.name).second) {
       plan.pod_ids.push_back(c.name);
     } else if (c.kind == kChangeRuntimeRoot && seen_roots.insert(c.detail).second) {
@@ -245,6 +257,12 @@ Result<TeardownSummary> teardown_node(const NodeLayout& given, ContainerdDaemon*
     // containerd died with pods: start it again so that CRI runs CNI DEL and stops the shims.
     if (auto config = read_file(layout.containerd.config)) {
       ContainerdOptions revive{layout.options.state_dir, *config};
+      // The same containerd (and its package's shims) that ran the pods: a schema v3 config
+      // means nothing to containerd 1.x.
+      if (!plan.containerd_program.empty()) {
+        revive.binary = plan.containerd_program;
+        revive.env = containerd_env(plan.containerd_program);
+      }
       // Into the node's own cgroup, so that whatever it starts is found and killed below.
       if (auto procs = containerd_cgroup_procs(layout); path_exists(procs)) {
         revive.cgroup_procs = procs;

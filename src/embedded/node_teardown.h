@@ -30,6 +30,7 @@ namespace mkata::embedded {
 struct TeardownPlan {
   pid_t containerd_pid = 0;
   unsigned long long containerd_start = 0;  ///< its start time (0: an older ledger)
+  std::string containerd_program;           ///< the program that ran ("": an older ledger)
   std::vector<CgroupDir> cgroups;           ///< the cgroups this node created
   std::vector<std::string> pod_ids;                          ///< recorded pods
   std::vector<std::pair<std::string, std::string>> sysctls;  ///< key → value before the node

@@ -48,8 +48,10 @@ std::string text_facts(const HostFacts& f) {
         (c.schema ? "schema v" + std::to_string(*c.schema) + ": " + c.why : "nothing: " + c.why) +
         "\n";
   }
+  const auto& runsc = f.tools.get("runsc");
   out += "  gvisor platforms (mkata would use: " +
-         (f.gvisor.recommended.empty() ? std::string("none") : f.gvisor.recommended) + ")\n";
+         (f.gvisor.recommended.empty() ? std::string("none") : f.gvisor.recommended) +
+         (runsc.installed() ? ", with " + runsc.path + " " + runsc.version : std::string()) + ")\n";
   for (const auto& p : f.gvisor.platforms) {
     out += "    " + p.name + ": " + (p.works ? "works: " : "no: ") + p.why + "\n";
   }

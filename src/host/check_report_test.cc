@@ -26,7 +26,10 @@ TEST(CheckReport, TextStartsWithOneVerdictLinePerRuntimeThenKata) {
       "themselves\n";
   EXPECT_EQ(text.substr(0, kStart.size()), kStart);
   EXPECT_NE(text.find("    /dev/vhost-vsock: absent\n"), std::string::npos);
-  EXPECT_NE(text.find("  gvisor platforms (mkata would use: ptrace)\n"), std::string::npos);
+  EXPECT_NE(text.find("  gvisor platforms (mkata would use: ptrace, with /usr/bin/runsc "
+                      "20221219.0)\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("  installed (containerd config schema v2)\n"), std::string::npos);
 }
 

@@ -40,14 +40,19 @@ json runtime_json(const RuntimeOutcome& r, const std::string& host_info) {
                 {"compared", compared},
                 {"answers", answers}};
   }
-  return {{"name", r.name},
-          {"node", r.node},
-          {"display_name", r.display_name},
-          {"handler", r.handler},
-          {"status", r.status},
-          {"reason", r.reason},
-          {"evidence", evidence},
-          {"timings_ms", timings_json(r.timings)}};
+  json j = {{"name", r.name},
+            {"node", r.node},
+            {"display_name", r.display_name},
+            {"handler", r.handler},
+            {"status", r.status},
+            {"reason", r.reason},
+            {"evidence", evidence},
+            {"timings_ms", timings_json(r.timings)}};
+  // gvisor only, and only when read from the running sandbox (docs/validate-json.md).
+  if (!r.platform.empty()) {
+    j["platform"] = {{"name", r.platform}, {"evidence", r.platform_evidence}};
+  }
+  return j;
 }
 
 }  // namespace
@@ -191,6 +196,12 @@ Result<ValidationRecord> parse_json_report(const std::string& text) {
       o.handler = f.text("handler");
       o.status = f.text("status");
       o.reason = f.text("reason");
+      if (const json* platform = f.object("platform")) {
+        Fields p(*platform, "runtimes[" + std::to_string(i) + "].platform: ");
+        o.platform = p.text("name");
+        o.platform_evidence = p.text("evidence");
+        if (p.problem()) return fail(Error::usage(*p.problem()));
+      }
       o.timings = f.timings("timings_ms");
       if (const json* evidence = f.object("evidence")) {
         Fields e(*evidence, "runtimes[" + std::to_string(i) + "].evidence: ");

@@ -70,6 +70,29 @@ TEST(JsonReport, AStoredReportReadsBackToTheSameReport) {
   EXPECT_EQ(back->target_notes, r.target_notes);
 }
 
+// gvisor's platform, read from the running sandbox: an object only where it was proven.
+TEST(JsonReport, TheGvisorPlatformThatRanReadsBack) {
+  auto r = sample();
+  RuntimeOutcome gvisor{"gvisor", "gVisor Containers", "gvisor", "passed", "", "", {}, {}, {}, ""};
+  gvisor.platform = "systrap";
+  gvisor.platform_evidence = "/proc/42/cmdline of runsc-sandbox: --platform=systrap";
+  r.runtimes.push_back(gvisor);
+  std::string text = render_json(r);
+  auto j = nlohmann::json::parse(text);
+  EXPECT_FALSE(j["runtimes"][0].contains("platform"));
+  EXPECT_EQ(j["runtimes"][2]["platform"]["name"], "systrap");
+  EXPECT_EQ(j["runtimes"][2]["platform"]["evidence"],
+            "/proc/42/cmdline of runsc-sandbox: --platform=systrap");
+  auto back = parse_json_report(text);
+  ASSERT_TRUE(back) << back.error().message();
+  EXPECT_EQ(back->runtimes[2].platform, "systrap");
+  EXPECT_EQ(render_json(*back), text);
+  auto bad = parse_json_report(
+      R"({"schema":"mkata.validate/v1","runtimes":[{"platform":{"name":3}}]})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message(), "runtimes[0].platform: 'name' must be a string");
+}
+
 TEST(JsonReport, WhatIsNotAReportIsAClearError) {
   EXPECT_EQ(parse_json_report("[1]").error().message(),
             "not JSON (a mkata validate report is one JSON object)");

@@ -44,6 +44,10 @@ std::string runtime_section(const RuntimeOutcome& r, const std::string& handler_
   if (!r.reason.empty()) md += " — " + r.reason;
   md += "\n";
   if (!r.handler.empty()) md += "- " + handler_label + ": `" + r.handler + "`\n";
+  if (!r.platform.empty()) {
+    md += "- gVisor platform that ran: **" + cell(r.platform) + "** (" + cell(r.platform_evidence) +
+          ")\n";
+  }
   for (const auto& [workload, answer] : r.answers) {
     md += "- " + workload + " answered: `" + cell(answer) + "`\n";
   }

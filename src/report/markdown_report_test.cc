@@ -38,6 +38,18 @@ TEST(MarkdownReport, ShowsVersionsCheckSummaryAndEvidence) {
   EXPECT_NE(md.find("| helloworld_ready | 1001 |\n"), std::string::npos);
 }
 
+TEST(MarkdownReport, SaysWhichGvisorPlatformRan) {
+  ValidationRecord r;
+  RuntimeOutcome gvisor{"gvisor", "gVisor Containers", "gvisor", "passed", "", "", {}, {}, {}, ""};
+  gvisor.platform = "ptrace";
+  gvisor.platform_evidence = "its stub 7 is ptrace-traced by it";
+  r.runtimes = {gvisor};
+  EXPECT_NE(render_markdown(r).find("- gVisor platform that ran: **ptrace** (its stub 7 is "
+                                    "ptrace-traced by it)\n"),
+            std::string::npos)
+      << render_markdown(r);
+}
+
 TEST(MarkdownReport, NamesTheTargetItsEngineAndHowItRan) {
   ValidationRecord r;
   r.target = "podman";

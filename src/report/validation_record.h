@@ -50,6 +50,10 @@ struct RuntimeOutcome {
   std::vector<std::pair<std::string, std::string>> answers;  ///< workload → its answer
   std::vector<PhaseTiming> timings;
   std::string node;  ///< the cluster node it was pinned to (`--all-nodes`); "" = not pinned
+  /// gvisor: the platform its sandbox really ran on ("systrap", "ptrace"), read from the running
+  /// sandbox (validate/sandbox_platform.h), and that evidence; "" = not gvisor, or not proven.
+  std::string platform{};
+  std::string platform_evidence{};
 };
 
 /// A whole run.

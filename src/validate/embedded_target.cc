@@ -4,6 +4,7 @@
 #include "core/files.h"
 #include "core/strings.h"
 #include "validate/pod_run.h"
+#include "validate/sandbox_platform.h"
 
 namespace mkata::validate {
 namespace {
@@ -53,8 +54,8 @@ Result<std::map<std::string, RuntimeChoice>> EmbeddedTarget::prepare(
     node_.emplace(std::move(*attached));
   } else {
     progress.step("starting the embedded node in " + options_.node.state_dir);
-    auto up =
-        embedded::EmbeddedNode::up({options_.node, handlers, options_.workload_dir}, progress);
+    auto up = embedded::EmbeddedNode::up(
+        {options_.node, handlers, options_.workload_dir, options_.containerd}, progress);
     if (!up) return fail(up.error());
     node_.emplace(std::move(*up));
     started_here_ = true;
@@ -144,6 +145,17 @@ Result<void> EmbeddedTarget::remove(const Deployment& d) {
   return remove_pod(*node_, pod_run_of(d));
 }
 
+std::optional<std::pair<std::string, std::string>> EmbeddedTarget::sandbox_platform(
+    const Deployment& d) {
+  if (!node_ || d.id.empty()) return std::nullopt;
+  auto proof = gvisor_platform_of_pod(node_->cri(), d.id);
+  if (!proof) {
+    platform_error_ = proof.error().message();
+    return std::nullopt;
+  }
+  return std::pair{proof->platform, proof->evidence};
+}
+
 std::vector<report::ComponentVersion> EmbeddedTarget::versions() {
   std::vector<report::ComponentVersion> v;
   std::string containerd;
@@ -152,6 +164,16 @@ std::vector<report::ComponentVersion> EmbeddedTarget::versions() {
   }
   if (containerd.empty() && tools_) containerd = tools_->get("containerd").version;
   v.push_back({"containerd", containerd});
+  if (node_ && !node_->description().containerd.empty()) {
+    v.push_back({"containerd program", node_->description().containerd});
+    v.push_back(
+        {"containerd config schema", "v" + std::to_string(node_->description().config_schema)});
+  }
+  for (const auto& h :
+       node_ ? node_->description().handlers : std::vector<embedded::NodeHandler>{}) {
+    if (!h.platform.empty()) v.push_back({h.runtime + " platform (configured)", h.platform});
+    if (!h.runsc.empty()) v.push_back({h.runtime + " runsc", h.runsc});
+  }
   return v;
 }
 

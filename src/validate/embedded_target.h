@@ -25,6 +25,8 @@ struct EmbeddedTargetOptions {
   std::string workload_dir;  ///< workload binaries ("" = the image module's lookup)
   /// Test seam: replaces the handler of a runtime (which then counts as usable).
   std::map<std::string, node::RuntimeHandler> handler_overrides;
+  /// The containerd the node runs (`--containerd`; empty path = containerd on PATH).
+  embedded::ContainerdProgram containerd{};
 };
 
 class EmbeddedTarget final : public Target {
@@ -43,6 +45,7 @@ class EmbeddedTarget final : public Target {
   std::optional<int> exit_code(const Deployment& d) override;
   std::string logs(const Deployment& d) override;
   Result<void> remove(const Deployment& d) override;
+  std::optional<std::pair<std::string, std::string>> sandbox_platform(const Deployment& d) override;
   std::vector<report::ComponentVersion> versions() override;
   Result<void> finish(Progress& progress, std::vector<report::PhaseTiming>& timings) override;
 
@@ -56,6 +59,7 @@ class EmbeddedTarget final : public Target {
   std::map<std::string, std::string> container_ids_;  ///< pod id → container id
   std::map<std::string, std::string> log_files_;      ///< pod id → the container's CRI log
   std::optional<host::InstalledTools> tools_;         ///< from the host facts, for versions()
+  std::string platform_error_;  ///< why sandbox_platform() could not tell (for the notes)
 };
 
 }  // namespace mkata::validate

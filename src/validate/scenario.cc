@@ -9,6 +9,7 @@
 #include "core/interrupt.h"
 #include "core/strings.h"
 #include "core/timestamp.h"
+#include "host/chosen_tool.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 #include "validate/answers.h"
@@ -196,6 +197,13 @@ RuntimeOutcome run_runtime(Target& target, const RuntimePlan& plan, const std::s
     auto t1 = Clock::now();
     if (auto r = verify(target, rt, runs, host, out); !r) errors.push_back(r.error().message());
     out.timings.push_back({"verify", ms_since(t1)});
+    // Which gVisor platform ran, read from the running sandbox (never assumed).
+    if (rt == "gvisor" && !runs.empty()) {
+      if (auto proof = target.sandbox_platform(runs.front())) {
+        out.platform = proof->first;
+        out.platform_evidence = proof->second;
+      }
+    }
   }
   progress.detail("removing the workloads");  // always, also after a failure or Ctrl-C
   auto t2 = Clock::now();
@@ -248,6 +256,10 @@ Result<report::ValidationRecord> run_validation(const ValidateOptions& options, 
   progress.step("checking the host");
   auto facts = host::probe_host(*host::live_host());
   if (!facts) return fail(facts.error().wrap("validate"));
+  if (options.runsc.installed()) host::use_tool(*facts, "runsc", options.runsc);
+  if (!options.containerd.path.empty()) {
+    host::use_tool(*facts, "containerd", {options.containerd.path, options.containerd.version, ""});
+  }
   auto verdicts = host::judge_runtimes(*facts);
   for (const char* name : host::kRuntimeNames) {
     const auto& v = verdicts.at(name);

@@ -16,7 +16,9 @@
 
 #include "core/error.h"
 #include "core/progress.h"
+#include "embedded/containerd_program.h"
 #include "embedded/node_options.h"
+#include "host/installed_tools.h"
 #include "node/runtime_handler.h"
 #include "report/validation_record.h"
 #include "validate/target.h"
@@ -44,6 +46,11 @@ struct ValidateOptions {
   bool keep = false;  ///< leave a node this run started running (docker, podman: the images)
   std::chrono::milliseconds ready_timeout{30000};  ///< per pod, from RunPodSandbox
   std::string workload_dir;  ///< workload binaries ("" = the image module's lookup)
+  /// embedded: the containerd the node runs (`--containerd`; empty path = containerd on PATH).
+  embedded::ContainerdProgram containerd{};
+  /// The runsc gVisor runs (`--runsc`, host::tool_named_by_flag; empty path = the one check
+  /// finds): check's verdict and platform choice are made for it.
+  host::ToolInfo runsc{};
 
   // Test seams (not on the command line):
   /// Embedded target: replaces the handler of a runtime (which then counts as usable), e.g. a

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -94,6 +95,12 @@ class Target {
   /// nullopt (the default) = this host, which is where the embedded node, Docker and Podman run
   /// their containers; a cluster target returns the node's (status.nodeInfo).
   virtual std::optional<KernelView> host_view_of(const Deployment&) { return std::nullopt; }
+
+  /// gvisor: the platform d's sandbox really runs on and the evidence, read while it runs;
+  /// nullopt (the default) = this target cannot tell.
+  virtual std::optional<std::pair<std::string, std::string>> sandbox_platform(const Deployment&) {
+    return std::nullopt;
+  }
 
   /// The target's components for the report (e.g. containerd 1.6.20, Docker Engine 20.10.24).
   virtual std::vector<report::ComponentVersion> versions() = 0;

@@ -65,7 +65,7 @@ Result<std::unique_ptr<Target>> make_target(const ValidateOptions& o) {
   if (o.target == "embedded") {
     if (auto r = o.node.validate(); !r) return fail(r.error());
     return std::unique_ptr<Target>(std::make_unique<EmbeddedTarget>(
-        EmbeddedTargetOptions{o.node, o.keep, o.workload_dir, o.handler_overrides}));
+        EmbeddedTargetOptions{o.node, o.keep, o.workload_dir, o.handler_overrides, o.containerd}));
   }
   if (o.target == "kube" || o.target == "microk8s") {
     auto target = make_kube_target(o);
