@@ -111,7 +111,8 @@ std::vector<std::string> record_workloads(const ValidationRecord& record) {
 }
 
 std::vector<CheckResult> runtime_checks(const RuntimeOutcome& r,
-                                        const std::vector<std::string>& workloads) {
+                                        const std::vector<std::string>& workloads,
+                                        const std::vector<std::string>& check_notes) {
   if (r.status == "skipped") {
     std::string why = r.reason.empty() ? "skipped" : r.reason;
     return all_skipped(workloads, "skipped", why, first_line(why));
@@ -142,7 +143,7 @@ std::vector<CheckResult> runtime_checks(const RuntimeOutcome& r,
       last = to;
     }
   }
-  std::vector<CheckResult> checks{{"usable", "passed", "", "", -1}};
+  std::vector<CheckResult> checks{{"usable", "passed", "", join(check_notes, "\n"), -1}};
   for (const auto& w : workloads) {
     long long ms = timing(r, w + "_ready").value_or(-1);
     if (auto it = failures.find("ready:" + w); it != failures.end()) {
@@ -199,7 +200,13 @@ std::vector<CheckResult> runtime_checks(const RuntimeOutcome& r,
 std::vector<RuntimeChecks> checks_of(const ValidationRecord& record) {
   auto workloads = record_workloads(record);
   std::vector<RuntimeChecks> out;
-  for (const auto& r : record.runtimes) out.push_back({&r, runtime_checks(r, workloads)});
+  for (const auto& r : record.runtimes) {
+    std::vector<std::string> notes;
+    for (const auto& c : record.check) {
+      if (c.runtime == r.name && c.usable) notes = c.reasons;
+    }
+    out.push_back({&r, runtime_checks(r, workloads, notes)});
+  }
   return out;
 }
 

@@ -46,9 +46,11 @@ struct CheckCounts {
 /// timings, in order of appearance); helloworld and autoscale when no runtime ran.
 std::vector<std::string> record_workloads(const ValidationRecord& record);
 
-/// The checks of one runtime (see the top of this file); workloads: record_workloads().
+/// The checks of one runtime (see the top of this file); workloads: record_workloads();
+/// check_notes: what mkata check noted about a usable runtime (the evidence of "usable").
 std::vector<CheckResult> runtime_checks(const RuntimeOutcome& runtime,
-                                        const std::vector<std::string>& workloads);
+                                        const std::vector<std::string>& workloads,
+                                        const std::vector<std::string>& check_notes = {});
 
 /// Every runtime of the record with its checks, in the record's order. The pointers are into
 /// record, which must outlive the result.

@@ -42,6 +42,7 @@ TEST(RunChecks, ARealRunListsEveryWorkloadAndIsolationRule) {
             "isolation: kernel_version must differ from the host (or kernel_release must): passed\n"
             "isolation: boot_id must differ from the host: passed");
   EXPECT_EQ(all[2].checks[2].ms, 1425);
+  EXPECT_TRUE(all[1].checks[0].evidence.starts_with("cgroup layout is hybrid")) << "check's note";
   EXPECT_EQ(all[2].checks[4].evidence, "answered: Hello World: gVisor Containers!\n");
   EXPECT_EQ(all[2].checks[7].evidence,
             "pod: null\nhost: 0fda2890-d59a-49e2-a55f-d066040c6d69\nrule: must differ from the "
