@@ -57,6 +57,24 @@ TEST(JunitReport, ARealRunIsOneTestcasePerRuntimeAndCheck) {
   EXPECT_EQ(schema_errors(xml), "");
 }
 
+TEST(JunitReport, ARealFailedRunHasAFailurePerFailedCheck) {
+  MKATA_REQUIRE_PROGRAM("xmllint");
+  std::string xml = render_junit(test::real_run("embedded-failed-run.json"));
+  EXPECT_NE(xml.find("tests=\"19\" failures=\"3\" errors=\"0\" skipped=\"8\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"mkata.embedded.gvisor\" name=\"helloworld ready\" "
+                     "time=\"0.000\">\n      <failure message=\"helloworld did not become ready "
+                     "within 1000 ms (last: no answer yet)\" type=\"readiness\">helloworld did "
+                     "not become ready within 1000 ms (last: no answer yet)\ncreate_container: 26 "
+                     "ms\nrun_pod_sandbox: 981 ms\nstart_container: 615 ms</failure>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<testcase classname=\"mkata.embedded.kata\" name=\"usable\" "
+                     "time=\"0.000\">\n      <failure message=\"requested but not usable here: "),
+            std::string::npos);
+  EXPECT_EQ(schema_errors(xml), "");
+}
+
 TEST(JunitReport, AFailedCheckCarriesItsEvidenceAndHostileTextStaysValidXml) {
   MKATA_REQUIRE_PROGRAM("xmllint");
   std::string xml = render_junit(test::hostile_run());

@@ -14,9 +14,10 @@
 
 namespace mkata::report::test {
 
-/// The record of the real validate run stored in testdata/embedded-run.json.
-inline ValidationRecord real_run() {
-  auto text = read_file(source_path("/src/report/testdata/embedded-run.json"));
+/// The record of a real validate run stored in testdata/ (README.md there says how each was made):
+/// embedded-run.json (passed; kata skipped) or embedded-failed-run.json.
+inline ValidationRecord real_run(const std::string& name = "embedded-run.json") {
+  auto text = read_file(source_path("/src/report/testdata/" + name));
   EXPECT_TRUE(text) << text.error().message();
   auto record = parse_json_report(text ? *text : "");
   EXPECT_TRUE(record) << record.error().message();

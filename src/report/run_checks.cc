@@ -69,7 +69,7 @@ CheckResult failed(std::string name, const std::vector<std::string>& parts, long
 std::string workload_timings(const RuntimeOutcome& r, const std::string& workload) {
   std::vector<std::string> lines;
   for (const auto& t : r.timings) {
-    if (starts_with(t.phase, workload + "_")) {
+    if (starts_with(t.phase, workload + "_") && !(t.phase == workload + "_ready" && t.ms == 0)) {
       lines.push_back(t.phase.substr(workload.size() + 1) + ": " + std::to_string(t.ms) + " ms");
     }
   }
@@ -147,6 +147,7 @@ std::vector<CheckResult> runtime_checks(const RuntimeOutcome& r,
   for (const auto& w : workloads) {
     long long ms = timing(r, w + "_ready").value_or(-1);
     if (auto it = failures.find("ready:" + w); it != failures.end()) {
+      if (ms == 0) ms = -1;  // a readiness that timed out records 0: no time to show
       checks.push_back(failed(w + " ready", it->second, ms));
       checks.back().evidence += "\n" + workload_timings(r, w);
     } else if (verified || ms > 0) {
