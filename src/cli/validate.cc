@@ -192,9 +192,14 @@ Result<int> validate_command(const CommandArgs& args) {
   Progress progress;
   auto record = validate::run_validation(options, progress);
   if (!record) return fail(record.error());
+  // JUnit, HTML and the GitHub summary come from the record as --json stores it, so that
+  // `mkata report run.json --format F` makes the same file; Markdown keeps the run's own order.
+  auto stored = report::as_stored(*record);
+  if (!stored) return fail(stored.error().wrap("validate"));
   for (const auto& o : outputs) {
     if (o.path.empty()) continue;
-    auto text = report::render_report(*record, o.format);
+    bool live = o.format == "markdown" || o.format == "json";
+    auto text = report::render_report(live ? *record : *stored, o.format);
     if (!text) return fail(text.error());
     if (auto r = write_report(o.path, *text); !r) return fail(r.error());
   }

@@ -26,4 +26,10 @@ Result<std::string> render_report(const ValidationRecord& record, const std::str
       ErrorKind::kUsage));
 }
 
+Result<ValidationRecord> as_stored(const ValidationRecord& record) {
+  auto stored = parse_json_report(render_json(record));
+  if (!stored) return fail(stored.error().wrap("read back the JSON report"));
+  return stored;
+}
+
 }  // namespace mkata::report

@@ -18,4 +18,9 @@ const std::vector<std::string>& report_formats();
 /// usage error: "unknown report format 'x' (accepted: markdown, json, html, junit, github)".
 Result<std::string> render_report(const ValidationRecord& record, const std::string& format);
 
+/// The record as its stored JSON reads back (parse_json_report(render_json(record))): objects
+/// keyed by name (timings, answers) in key order. validate renders its JUnit, HTML and GitHub
+/// files from this, so that `mkata report FILE.json` reproduces them byte for byte from --json.
+Result<ValidationRecord> as_stored(const ValidationRecord& record);
+
 }  // namespace mkata::report
