@@ -40,24 +40,27 @@ inline ValidationRecord hostile_run() {
   r.host_name = "host" + kHostile;
   r.versions = {{"docker", kHostile}, {"runc", "1.1.5"}};
   r.check = {{"gvisor", true, {kHostile}}, {"kata", false, {"no /dev/vhost-vsock"}}};
-  RuntimeOutcome gvisor{
-      "gvisor",
-      "gVisor Containers",
-      "runsc" + kHostile,
-      "failed",
-      "pod is not sandboxed: it shows the host's kernel (boot_id " + kHostile + ")",
-      R"({"boot_id":"b1"})",
-      {{"boot_id", "b1" + kHostile, "b1", "must differ from the host", false},
-       {"kernel_release", "4.4.0", "6.1", "must differ from the host", true}},
-      {{"helloworld", kHostile}, {"autoscale", "ok"}},
-      {{"deploy_and_ready", 1200},
-       {"verify", 30},
-       {"helloworld_ready", 1100},
-       {"autoscale_ready", 1190},
-       {"total", 2000}},
-      "node-" + kHostile};
-  RuntimeOutcome kata{
-      "kata", "Kata Containers", "", "skipped", "not usable here: " + kHostile, "", {}, {}, {}, ""};
+  RuntimeOutcome gvisor;  // member by member: the record may gain fields
+  gvisor.name = "gvisor";
+  gvisor.display_name = "gVisor Containers";
+  gvisor.handler = "runsc" + kHostile;
+  gvisor.status = "failed";
+  gvisor.reason = "pod is not sandboxed: it shows the host's kernel (boot_id " + kHostile + ")";
+  gvisor.pod_info = R"({"boot_id":"b1"})";
+  gvisor.evidence = {{"boot_id", "b1" + kHostile, "b1", "must differ from the host", false},
+                     {"kernel_release", "4.4.0", "6.1", "must differ from the host", true}};
+  gvisor.answers = {{"helloworld", kHostile}, {"autoscale", "ok"}};
+  gvisor.timings = {{"deploy_and_ready", 1200},
+                    {"verify", 30},
+                    {"helloworld_ready", 1100},
+                    {"autoscale_ready", 1190},
+                    {"total", 2000}};
+  gvisor.node = "node-" + kHostile;
+  RuntimeOutcome kata;
+  kata.name = "kata";
+  kata.display_name = "Kata Containers";
+  kata.status = "skipped";
+  kata.reason = "not usable here: " + kHostile;
   r.runtimes = {gvisor, kata};
   r.timings = {{"images_load", 300}, {"total", 4000}};
   r.passed = false;

@@ -11,11 +11,11 @@ namespace {
 const std::vector<std::string> kWorkloads = {"helloworld", "autoscale"};
 
 RuntimeOutcome ran(const std::string& reason, bool verified) {
-  RuntimeOutcome r{"runc", "runc Containers",
-                   "runc", reason.empty() ? "passed" : "failed",
-                   reason, "",
-                   {},     {},
-                   {},     ""};
+  RuntimeOutcome r;  // member by member: the record may gain fields
+  r.name = r.handler = "runc";
+  r.display_name = "runc Containers";
+  r.status = reason.empty() ? "passed" : "failed";
+  r.reason = reason;
   r.timings = {{"deploy_and_ready", 900}, {"helloworld_ready", 610}, {"autoscale_ready", 640}};
   if (verified) r.timings.push_back({"verify", 20});
   r.timings.push_back({"total", 1500});
@@ -123,16 +123,11 @@ TEST(RunChecks, EveryFailureTextLandsInExactlyOneCheck) {
 }
 
 TEST(RunChecks, ARuntimeRefusedBeforeItRanFailsItsUsableCheck) {
-  RuntimeOutcome kata{"kata",
-                      "Kata Containers",
-                      "",
-                      "failed",
-                      "requested but not usable here: no /dev/kvm",
-                      "",
-                      {},
-                      {},
-                      {},
-                      ""};
+  RuntimeOutcome kata;
+  kata.name = "kata";
+  kata.display_name = "Kata Containers";
+  kata.status = "failed";
+  kata.reason = "requested but not usable here: no /dev/kvm";
   EXPECT_EQ(summary(runtime_checks(kata, {"helloworld"})),
             "usable: failed (requested but not usable here: no /dev/kvm)\n"
             "helloworld ready: skipped (not run: the runtime was not usable)\n"
