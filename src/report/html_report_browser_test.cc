@@ -48,7 +48,8 @@ std::vector<std::string> leftover_helpers(pid_t group) {
   return found;
 }
 
-BrowserView open_in_chromium(const std::string& html) {
+// action: "--dump-dom" (the DOM on stdout) or "--print-to-pdf=<file>".
+BrowserView open_in_chromium(const std::string& html, const std::string& action = "--dump-dom") {
   mkata::test::TempDir dir("mkata-chromium");
   BrowserView view;
   if (auto r = write_output_file(dir / "report.html", html); !r) return {"", {}, "write failed"};
@@ -61,7 +62,7 @@ BrowserView open_in_chromium(const std::string& html) {
       spawn({*find_executable("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
              "--disable-quic", "--no-first-run", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--user-data-dir=" + dir / "profile",
-             "--enable-logging=stderr", "--v=0", "--dump-dom", "file://" + dir / "report.html"},
+             "--enable-logging=stderr", "--v=0", action, "file://" + dir / "report.html"},
             options);
   if (!child) return {"", {}, child.error().message()};
   pid_t group = child->pid();
@@ -117,6 +118,19 @@ TEST(HtmlReportInChromium, HostileTextStaysText) {
   EXPECT_EQ(view.dom.find("<img"), std::string::npos);
   EXPECT_NE(view.dom.find("&lt;img src=\"http://127.0.0.1:9/x.png\"&gt;"), std::string::npos);
   EXPECT_NE(view.dom.find("<h2><span class=\"rt\">gvisor</span>"), std::string::npos);
+}
+
+TEST(HtmlReportInChromium, PrintsToPdf) {
+  MKATA_REQUIRE_PROGRAM("chromium");
+  mkata::test::TempDir out("mkata-chromium-pdf");
+  auto view = open_in_chromium(render_html(test::real_run("embedded-failed-run.json")),
+                               "--print-to-pdf=" + out / "report.pdf");
+  ASSERT_EQ(view.failure, "");
+  EXPECT_EQ(join(view.console, "\n"), "");
+  auto pdf = read_file(out / "report.pdf");
+  ASSERT_TRUE(pdf) << pdf.error().message();
+  EXPECT_TRUE(pdf->starts_with("%PDF-"));
+  EXPECT_GT(pdf->size(), 10000u);
 }
 
 TEST(HtmlReportInChromium, TheConsoleCheckSeesAnExternalFetchAndAScript) {
