@@ -10,6 +10,10 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   nlohmann-json3-dev libtomlplusplus-dev libarchive-dev libcurl4-openssl-dev zlib1g-dev libssl-dev
   libgtest-dev libgmock-dev
+  # the report tests: JUnit XML checked against its schema, the HTML report in a headless browser
+  libxml2-utils chromium
+  # ... and read by what consumes them elsewhere: junitparser (JUnit XML), cmark-gfm (the step summary)
+  python3-junitparser cmark-gfm
   # fuzzing (libFuzzer ships with clang's runtime)
   clang libclang-rt-14-dev
   # what mkata drives: containerd, the OCI runtimes, CNI, networking tools

@@ -29,7 +29,7 @@ constexpr Command kCommands[] = {
      mkata::cli::validate_command},
     {"manifests", "print the Kubernetes objects validate --target kube applies",
      mkata::cli::manifests_command},
-    {"report", "render a stored validate report (FILE.json) as Markdown or JSON",
+    {"report", "render a stored validate report (FILE.json): markdown|json|html|junit|github",
      mkata::cli::report_command},
 };
 

@@ -11,12 +11,12 @@
 #include "core/interrupt.h"
 #include "core/output_path.h"
 #include "core/progress.h"
+#include "core/strings.h"
 #include "embedded/containerd_program.h"
 #include "engine/docker_api.h"
 #include "host/chosen_tool.h"
 #include "kube/manifest_set.h"
-#include "report/json_report.h"
-#include "report/markdown_report.h"
+#include "report/report_formats.h"
 #include "validate/scenario.h"
 #include "validate/target_choice.h"
 
@@ -46,7 +46,8 @@ Result<int> validate_command(const CommandArgs& args) {
                    "run helloworld and autoscale under every usable runtime where containers "
                    "run (embedded node, Docker, Podman), prove the isolation, report");
   validate::ValidateOptions options;
-  std::string json_path, report_path, timeout = "30", workloads, docker_host;
+  std::string json_path, report_path, junit_path, html_path, github_path;
+  std::string timeout = "30", workloads, docker_host;
   std::string& target = options.target;
   parser.option("target", &target, "NAME",
                 "where to run: embedded (mkata's own node, default), docker, podman, kube "
@@ -59,6 +60,11 @@ Result<int> validate_command(const CommandArgs& args) {
   parser.option("json", &json_path, "FILE",
                 "write the JSON report ('-': stdout; docs/validate-json.md, docs/json.md)");
   parser.option("report", &report_path, "FILE.md", "write the Markdown report ('-': stdout)");
+  parser.option("junit", &junit_path, "FILE.xml",
+                "write a JUnit XML report: one testcase per runtime x check (docs/reports.md)");
+  parser.option("html", &html_path, "FILE.html", "write a self-contained HTML report");
+  parser.option("github-summary", &github_path, "FILE.md",
+                "write the GitHub Actions step summary (e.g. \"$GITHUB_STEP_SUMMARY\")");
   bool cleanup = false, all_nodes = false;
   parser.option("registry", &options.registry, "REGISTRY/PATH",
                 "--target kube: push the images there with skopeo first, then run them from "
@@ -184,24 +190,41 @@ Result<int> validate_command(const CommandArgs& args) {
   }
 
   // Plan, then act: a report that cannot be written fails now, not after minutes of pods.
-  for (const auto& [flag, path] : {std::pair{"--json", json_path}, {"--report", report_path}}) {
-    if (path.empty()) continue;
-    if (auto ok = check_output_path(flag, path); !ok) return fail(ok.error().wrap("validate"));
+  struct Output {
+    std::string flag, path, format;
+  };
+  const std::vector<Output> outputs = {{"--json", json_path, "json"},
+                                       {"--report", report_path, "markdown"},
+                                       {"--junit", junit_path, "junit"},
+                                       {"--html", html_path, "html"},
+                                       {"--github-summary", github_path, "github"}};
+  std::vector<std::string> to_stdout;
+  for (const auto& o : outputs) {
+    if (o.path.empty()) continue;
+    if (auto ok = check_output_path(o.flag, o.path); !ok) return fail(ok.error().wrap("validate"));
+    if (o.path == "-") to_stdout.push_back(o.flag + " -");
   }
-  if (json_path == "-" && report_path == "-") {
-    return fail(usage_error("validate",
-                            "--json - and --report - would share stdout: give one "
-                            "of them a file"));
+  if (to_stdout.size() > 1) {
+    return fail(usage_error("validate", join(to_stdout, " and ") +
+                                            " would share stdout: give all but one of them a "
+                                            "file"));
   }
 
   Progress progress;
   auto record = validate::run_validation(options, progress);
   if (!record) return fail(record.error());
-  if (auto r = write_report(json_path, report::render_json(*record)); !r) return fail(r.error());
-  if (auto r = write_report(report_path, report::render_markdown(*record)); !r) {
-    return fail(r.error());
+  // JUnit, HTML and the GitHub summary come from the record as --json stores it, so that
+  // `mkata report run.json --format F` makes the same file; Markdown keeps the run's own order.
+  auto stored = report::as_stored(*record);
+  if (!stored) return fail(stored.error().wrap("validate"));
+  for (const auto& o : outputs) {
+    if (o.path.empty()) continue;
+    bool live = o.format == "markdown" || o.format == "json";
+    auto text = report::render_report(live ? *record : *stored, o.format);
+    if (!text) return fail(text.error());
+    if (auto r = write_report(o.path, *text); !r) return fail(r.error());
   }
-  if (json_path != "-" && report_path != "-") {
+  if (to_stdout.empty()) {
     for (const auto& r : record->runtimes) {
       std::printf("%-7s %-8s %s%s\n", r.name.c_str(), r.status.c_str(),
                   r.status == "passed" ? ("total " + timing(r, "total")).c_str() : "",
