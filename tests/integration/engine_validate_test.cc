@@ -30,6 +30,7 @@
 #include "node/runtime_plan.h"
 #include "support/fetched_versions.h"
 #include "support/private_engines.h"
+#include "support/record_lookup.h"
 #include "support/test_env.h"
 #include "validate/answers.h"
 #include "validate/scenario.h"
@@ -37,21 +38,10 @@
 namespace mkata {
 namespace {
 
+using test::outcome;
+using test::version_of;
+
 using std::chrono::seconds;
-
-const report::RuntimeOutcome* outcome(const report::ValidationRecord& r, const std::string& name) {
-  for (const auto& o : r.runtimes) {
-    if (o.name == name) return &o;
-  }
-  return nullptr;
-}
-
-std::string version_of(const report::ValidationRecord& r, const std::string& component) {
-  for (const auto& v : r.versions) {
-    if (v.component == component) return v.version;
-  }
-  return "";
-}
 
 long long total_ms(const report::ValidationRecord& r) {
   for (const auto& t : r.timings) {

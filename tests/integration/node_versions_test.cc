@@ -11,42 +11,32 @@
 #include <chrono>
 #include <string>
 
+#include "core/strings.h"
+#include "cri/cri_client.h"
 #include "embedded/containerd_program.h"
+#include "embedded/embedded_node.h"
+#include "embedded/handler_choice.h"
 #include "host/chosen_tool.h"
 #include "host/gvisor_platform.h"
 #include "host/host_facts.h"
 #include "host/runtime_verdicts.h"
 #include "integration/node_test_env.h"
 #include "support/fetched_versions.h"
+#include "support/record_lookup.h"
 #include "support/test_env.h"
-#include "core/strings.h"
-#include "cri/cri_client.h"
-#include "embedded/embedded_node.h"
-#include "embedded/handler_choice.h"
 #include "validate/answers.h"
 #include "validate/pod_run.h"
 #include "validate/sandbox_platform.h"
-#include "validate/workload_spec.h"
 #include "validate/scenario.h"
+#include "validate/workload_spec.h"
 
 namespace mkata {
 namespace {
 
+using test::outcome;
+using test::version_of;
+
 using std::chrono::milliseconds;
-
-const report::RuntimeOutcome* outcome(const report::ValidationRecord& r, const std::string& name) {
-  for (const auto& o : r.runtimes) {
-    if (o.name == name) return &o;
-  }
-  return nullptr;
-}
-
-std::string version_of(const report::ValidationRecord& r, const std::string& component) {
-  for (const auto& v : r.versions) {
-    if (v.component == component) return v.version;
-  }
-  return "";
-}
 
 // "1.7.24~ds1-6+deb13u1" → "1.7"; "2.1.9+unknown" → "2.1".
 std::string major_minor(const std::string& version) {

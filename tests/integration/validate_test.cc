@@ -18,6 +18,7 @@
 #include "host/runtime_verdicts.h"
 #include "integration/node_test_env.h"
 #include "node/runtime_handler.h"
+#include "support/record_lookup.h"
 #include "support/test_env.h"
 #include "validate/answers.h"
 #include "validate/http_get.h"
@@ -27,22 +28,11 @@
 namespace mkata {
 namespace {
 
+using test::outcome;
+using test::timing;
+
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-const report::RuntimeOutcome* outcome(const report::ValidationRecord& r, const std::string& name) {
-  for (const auto& o : r.runtimes) {
-    if (o.name == name) return &o;
-  }
-  return nullptr;
-}
-
-long long timing(const report::RuntimeOutcome& o, const std::string& phase) {
-  for (const auto& t : o.timings) {
-    if (t.phase == phase) return t.ms;
-  }
-  return -1;
-}
 
 class ValidateTest : public ::testing::Test {
  protected:
