@@ -1,6 +1,6 @@
-// Shared by node_test.cc and validate_test.cc: the node's private test identity (TEAM.md: bridge
-// mk-node0, subnet 100.64.14.0/24), running the real mkata binary, and the one assertion that
-// matters after any teardown — nothing of the node is left on the host.
+// Shared by node_test.cc, validate_test.cc and node_versions_test.cc: the node's private test
+// identity (TEAM.md: bridge mk-node0, subnet 100.64.14.0/24), running the real mkata binary, and
+// the one assertion that matters after any teardown — nothing of the node is left on the host.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -18,6 +18,9 @@
 #include "embedded/ledger.h"
 #include "embedded/node_options.h"
 #include "embedded/node_teardown.h"
+#include "host/host_facts.h"
+#include "host/runtime_verdicts.h"
+#include "validate/scenario.h"
 
 namespace mkata::test {
 
@@ -98,5 +101,29 @@ inline void expect_nothing_left(const embedded::NodeOptions& o,
 inline void clean_slate(const embedded::NodeOptions& o) {
   if (path_exists(o.state_dir)) (void)embedded::teardown_node(embedded::NodeLayout::of(o));
 }
+
+/// A validation on an embedded node of the test's own (named after the test): the host is left
+/// clean before and after, and check's verdicts say which runtimes can run.
+class EmbeddedValidationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
+    options_.node =
+        node_test_options(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    clean_slate(options_.node);
+    forward_before_ = embedded::read_sysctl("net.ipv4.ip_forward").value_or("?");
+  }
+  void TearDown() override {
+    if (!options_.node.state_dir.empty()) clean_slate(options_.node);
+  }
+  /// check's verdict for a runtime on this host.
+  static host::RuntimeVerdict verdict(const std::string& runtime) {
+    auto facts = host::probe_host(*host::live_host());
+    return facts ? host::judge_runtimes(*facts)[runtime] : host::RuntimeVerdict{};
+  }
+  validate::ValidateOptions options_;
+  std::string forward_before_;  ///< net.ipv4.ip_forward before the test
+  Progress progress_{false};
+};
 
 }  // namespace mkata::test

@@ -46,23 +46,8 @@ std::string major_minor(const std::string& version) {
   return version.substr(0, second);
 }
 
-class NodeVersionsTest : public ::testing::Test {
+class NodeVersionsTest : public test::EmbeddedValidationTest {
  protected:
-  void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
-    options_.node =
-        test::node_test_options(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    test::clean_slate(options_.node);
-    forward_before_ = embedded::read_sysctl("net.ipv4.ip_forward").value_or("?");
-  }
-  void TearDown() override {
-    if (!options_.node.state_dir.empty()) test::clean_slate(options_.node);
-  }
-  static host::RuntimeVerdict verdict(const std::string& runtime) {
-    auto facts = host::probe_host(*host::live_host());
-    return facts ? host::judge_runtimes(*facts)[runtime] : host::RuntimeVerdict{};
-  }
-
   // Validates runc, crun and gVisor on a node running `containerd` ("" = the one on PATH).
   void validate_on(const std::string& containerd) {
     for (const char* rt : {"runc", "crun", "gvisor"}) {
@@ -103,10 +88,6 @@ class NodeVersionsTest : public ::testing::Test {
                 program->version.c_str(), static_cast<long long>(wall.count()));
     test::expect_nothing_left(options_.node, {}, forward_before_);
   }
-
-  validate::ValidateOptions options_;
-  std::string forward_before_;
-  Progress progress_{false};
 };
 
 TEST_F(NodeVersionsTest, ValidateOnContainerd16FromPath) {

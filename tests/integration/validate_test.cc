@@ -34,27 +34,12 @@ using test::timing;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-class ValidateTest : public ::testing::Test {
+class ValidateTest : public test::EmbeddedValidationTest {
  protected:
   void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "needs root (runs real containerd/runtimes)";
     if (!find_executable("containerd")) GTEST_SKIP() << "containerd is not installed";
-    options_.node =
-        test::node_test_options(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    test::clean_slate(options_.node);
-    forward_before_ = embedded::read_sysctl("net.ipv4.ip_forward").value_or("?");
+    EmbeddedValidationTest::SetUp();
   }
-  void TearDown() override {
-    if (!options_.node.state_dir.empty()) test::clean_slate(options_.node);
-  }
-  /// check's verdict for a runtime on this host.
-  static host::RuntimeVerdict verdict(const std::string& runtime) {
-    auto facts = host::probe_host(*host::live_host());
-    return facts ? host::judge_runtimes(*facts)[runtime] : host::RuntimeVerdict{};
-  }
-  validate::ValidateOptions options_;
-  std::string forward_before_;
-  Progress progress_{false};
 };
 
 TEST_F(ValidateTest, RuncCrunAndGvisorPassAndKataFollowsCheck) {
