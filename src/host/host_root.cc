@@ -64,6 +64,9 @@ class LiveHost final : public HostRoot {
   Result<std::string> tool_version(const std::string& path) const override {
     RunOptions options;
     options.timeout = std::chrono::seconds(1);
+    // crun creates its state root (/run/crun as root, else $XDG_RUNTIME_DIR/crun) even for
+    // --version; a directory that does not exist keeps the probe from writing to the host.
+    options.env = {"XDG_RUNTIME_DIR=/nonexistent/mkata-check"};
     auto result = run({path, "--version"}, options);
     if (!result) return fail(result.error());
     if (!result->ok()) return fail(path + " --version: " + result->describe());

@@ -83,6 +83,18 @@ TEST(HostRoot, LiveHostSeesRealFilesAndDevices) {
   EXPECT_FALSE(root->is_executable("/proc/cpuinfo"));
 }
 
+TEST(HostRoot, ToolVersionProbesWriteNothingOnTheHost) {
+  // `crun --version` creates crun's state root (/run/crun as root) unless told otherwise.
+  if (geteuid() != 0) GTEST_SKIP() << "needs root (crun's state root is /run/crun for root)";
+  if (access("/usr/bin/crun", X_OK) != 0) GTEST_SKIP() << "/usr/bin/crun is not installed";
+  struct stat st {};
+  if (stat("/run/crun", &st) == 0) GTEST_SKIP() << "/run/crun exists already: cannot tell";
+  auto version = live_host()->tool_version("/usr/bin/crun");
+  ASSERT_TRUE(version) << version.error().message();
+  EXPECT_TRUE(version->starts_with("crun version")) << *version;
+  EXPECT_NE(stat("/run/crun", &st), 0) << "the probe created /run/crun";
+}
+
 TEST(HostRoot, ProbeHostNamesTheMissingFile) {
   testing::FixtureCopy host("intel-bare-metal-kvm");
   host.remove("/proc/cpuinfo");

@@ -28,7 +28,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/files.h"
@@ -250,13 +249,15 @@ class PrivateDockerd {
 /// The network is a CNI bridge of the test's own (mk-pod0, 100.64.31.0/24, no masquerading, no
 /// firewall plugin). What Podman 4.3 still writes outside dir is removed when this object goes
 /// away, where the test created it: /var/lib/containers (its blob-info cache), the bridge,
-/// host-local's /var/lib/cni/networks/mk-podnet, and /run/netns (a shared bind mount of itself).
+/// host-local's /var/lib/cni/networks/mk-podnet, /run/netns (a shared bind mount of itself) and
+/// /run/{runc,crun,runsc} (the runtimes' default state roots, which Podman does not set).
 class PrivatePodman {
  public:
   explicit PrivatePodman(std::string dir) : dir_(std::move(dir)) {
-    for (const char* p :
-         {kSystemStore, "/var/lib/cni/networks/mk-podnet", "/var/lib/cni/networks",
-          "/var/lib/cni/results", "/var/lib/cni", "/run/containers", "/run/libpod"}) {
+    for (const char* p : {kSystemStore, "/var/lib/cni/networks/mk-podnet", "/var/lib/cni/networks",
+                          "/var/lib/cni/results", "/var/lib/cni", "/run/containers", "/run/libpod",
+                          // the OCI runtimes' default state roots: Podman runs them without --root
+                          "/run/runc", "/run/crun", "/run/runsc"}) {
       if (!path_exists(p)) created_paths_.push_back(p);
     }
     bridge_existed_ = path_exists(std::string("/sys/class/net/") + kPodmanBridge);
