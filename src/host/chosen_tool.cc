@@ -62,8 +62,7 @@ void use_tool(HostFacts& facts, const std::string& tool, const ToolInfo& chosen)
       {chosen.path, chosen.version_output + " (chosen on the command line)"});
   if (tool == "runsc") facts.gvisor = judge_gvisor_platforms(chosen, facts.kvm);
   if (tool == "containerd") {
-    if (starts_with(chosen.version, "1.")) facts.tools.containerd_config_schema = 2;
-    if (starts_with(chosen.version, "2.")) facts.tools.containerd_config_schema = 3;
+    if (auto schema = config_schema(chosen.version)) facts.tools.containerd_config_schema = schema;
   }
 }
 

@@ -30,18 +30,18 @@ std::string find_tool(const HostRoot& root, const std::string& name) {
   return "";
 }
 
-std::optional<int> config_schema(const std::string& containerd_version) {
-  if (starts_with(containerd_version, "1.")) return 2;
-  if (starts_with(containerd_version, "2.")) return 3;
-  return std::nullopt;
-}
-
 }  // namespace
 
 const ToolInfo& InstalledTools::get(const std::string& name) const {
   static const ToolInfo kNone;
   auto it = tools.find(name);
   return it == tools.end() ? kNone : it->second;
+}
+
+std::optional<int> config_schema(const std::string& containerd_version) {
+  if (starts_with(containerd_version, "1.")) return 2;
+  if (starts_with(containerd_version, "2.")) return 3;
+  return std::nullopt;
 }
 
 std::string parse_version(const std::string& output) {

@@ -53,6 +53,10 @@ inline constexpr std::launch kParallel = std::launch::async | std::launch::defer
 /// Debian "0.0~" prefix dropped ("runsc version 0.0~20221219.0" → "20221219.0"); "" when none.
 std::string parse_version(const std::string& output);
 
+/// The containerd config schema a containerd version (as parse_version gives it) reads: 2 for
+/// 1.x, 3 for 2.x, nullopt otherwise.
+std::optional<int> config_schema(const std::string& containerd_version);
+
 /// Probes every tool through root.
 InstalledTools probe_tools(const HostRoot& root);
 
